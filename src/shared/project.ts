@@ -1,0 +1,17 @@
+/**
+ * Where source goes: the sfdx project's default package directory (main/default inside it),
+ * the folder SDR and `sf project deploy start` read.
+ */
+import { join, resolve } from 'node:path';
+import { SfProject } from '@salesforce/core';
+
+/** The folder that holds the type folders (externalClientApps/, ...), or undefined outside a project. */
+export async function defaultSourceRoot(cwd: string = process.cwd()): Promise<string | undefined> {
+  try {
+    const project = await SfProject.resolve(cwd);
+    const pkg = project.getDefaultPackage();
+    return join(resolve(project.getPath(), pkg.path), 'main', 'default');
+  } catch {
+    return undefined;
+  }
+}
