@@ -2,13 +2,16 @@
 // Generates src/domain/schema/schema.generated.ts, the project's only field knowledge, from
 // ../shared/salesforce/metadata-eca-subset.json (Metadata WSDL 56.0 to 66.0) plus
 // scripts/schema-overlay.json (API 67.0 additions known from @salesforce/types).
-// Usage: node scripts/generate-schema.mjs [path/to/metadata-eca-subset.json]
+// Usage: node scripts/generate-schema.mjs [--check] [path/to/metadata-eca-subset.json]
+//   --check: write nothing, exit 1 when the committed file differs from what would be generated
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const sourcePath = resolve(process.argv[2] ?? resolve(root, '..', 'shared', 'salesforce', 'metadata-eca-subset.json'));
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const sourcePath = resolve(args.find((a) => !a.startsWith('--')) ?? resolve(root, '..', 'shared', 'salesforce', 'metadata-eca-subset.json'));
 const overlayPath = resolve(root, 'scripts', 'schema-overlay.json');
 const outPath = resolve(root, 'src', 'domain', 'schema', 'schema.generated.ts');
 
@@ -64,5 +67,14 @@ export const WSDL_API_VERSION = ${wsdl.apiVersion.toFixed(1)};
 export const LATEST_KNOWN_API_VERSION = ${latest.toFixed(1)};
 export const RAW_SCHEMA = ${JSON.stringify({ types, enums }, null, 2)} as const;
 `;
+if (check) {
+  const current = readFileSync(outPath, 'utf8');
+  if (current !== body) {
+    console.error(`${outPath} is stale: run npm run generate:schema`);
+    process.exit(1);
+  }
+  console.log(`${outPath} is up to date`);
+  process.exit(0);
+}
 writeFileSync(outPath, body);
 console.log(`wrote ${outPath}: ${Object.keys(types).length} types, ${Object.keys(enums).length} enums`);

@@ -5,7 +5,7 @@
  */
 import { componentByPart, type EcaPart } from './components.js';
 import type { Component, Eca, EcaPartValues } from './model.js';
-import { fieldSince, formatApiVersion } from './schema/index.js';
+import { fieldSince, formatApiVersion, typeSpec } from './schema/index.js';
 import { joinScopes } from './scopes.js';
 import { type IpRelaxation, type RefreshTokenPolicy, TEMPLATES, type TemplateName } from './templates.js';
 import type { MetadataValues } from './xml.js';
@@ -151,16 +151,21 @@ export function buildEca(spec: EcaSpec): BuildResult {
     sessionTimeoutInMinutes: spec.sessionTimeoutInMinutes,
   });
 
-  const policies = w.component('policies', satelliteName(app, 'policies'), {
-    externalClientApplication: app,
-    isEnabled: true,
-    isOauthPluginEnabled: true,
-    label: satelliteName(app, 'policies'),
-    startPage: 'None',
-  });
+  const parts: Eca['parts'] = { header, oauthSettings, globalOauthSettings, oauthPolicies };
+  // ExtlClntAppConfigurablePolicies exists from API 60.0 on; before that Salesforce enables the app itself
+  const policiesType = componentByPart('policies').type;
+  const policiesSince = typeSpec(policiesType)?.since ?? 0;
+  if (policiesSince <= spec.apiVersion) {
+    parts.policies = w.component('policies', satelliteName(app, 'policies'), {
+      externalClientApplication: app,
+      isEnabled: true,
+      isOauthPluginEnabled: true,
+      label: satelliteName(app, 'policies'),
+      startPage: 'None',
+    });
+  } else {
+    w.omitted.push(`${policiesType} (API ${formatApiVersion(policiesSince)}+)`);
+  }
 
-  return {
-    eca: { name: app, parts: { header, oauthSettings, globalOauthSettings, oauthPolicies, policies } },
-    omitted: w.omitted,
-  };
+  return { eca: { name: app, parts }, omitted: w.omitted };
 }

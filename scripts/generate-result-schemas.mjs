@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Writes schemas/eca-<command>.json, the JSON Schema of each command's --json result, from the
+// result type the command exports (<Name>Result in src/commands/eca/...). Run after changing a
+// result type: npm run generate:result-schemas. A test fails when a schema is stale.
+import { readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createGenerator } from 'ts-json-schema-generator';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const commandsDir = join(root, 'src', 'commands');
+const check = process.argv.includes('--check');
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+let stale = 0;
+for (const file of walk(commandsDir)) {
+  const id = relative(commandsDir, file).replace(/\.ts$/, '').split('/');
+  const source = readFileSync(file, 'utf8');
+  const m = /export type (\w+Result) = /.exec(source);
+  if (!m) throw new Error(`${file} exports no <Name>Result type`);
+  const schema = createGenerator({
+    path: file,
+    tsconfig: join(root, 'tsconfig.json'),
+    type: m[1],
+    skipTypeCheck: true,
+    additionalProperties: false,
+    expose: 'export',
+    topRef: true,
+  }).createSchema(m[1]);
+  const out = join(root, 'schemas', `${id.join('-')}.json`);
+  const text = `${JSON.stringify(schema, null, 2)}\n`;
+  let current = '';
+  try {
+    current = readFileSync(out, 'utf8');
+  } catch {}
+  if (check) {
+    if (current !== text) {
+      console.error(`stale: ${relative(root, out)}`);
+      stale++;
+    }
+  } else {
+    writeFileSync(out, text);
+    console.log(`wrote ${relative(root, out)} (${m[1]})`);
+  }
+}
+if (stale) process.exit(1);

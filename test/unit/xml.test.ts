@@ -1,0 +1,96 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { MetadataXmlError, parseMetadataXml, serializeMetadataXml } from '../../src/domain/xml.js';
+import { FIXTURES } from '../helpers/paths.js';
+
+const ecaFiles = readdirSync(FIXTURES).filter((f) => /\.eca[A-Za-z]*-meta\.xml$/.test(f));
+const caFiles = readdirSync(FIXTURES).filter((f) => f.endsWith('.connectedApp-meta.xml') && !f.startsWith('PatrickDennis'));
+
+describe('metadata XML', () => {
+  it('finds the real ECA fixtures', () => {
+    expect(ecaFiles.length).to.be.greaterThan(20);
+  });
+
+  for (const f of [...ecaFiles, ...caFiles]) {
+    it(`round-trips ${f} byte for byte`, () => {
+      const xml = readFileSync(join(FIXTURES, f), 'utf8');
+      const parsed = parseMetadataXml(xml);
+      expect(serializeMetadataXml(parsed.type, parsed.values)).to.equal(xml);
+    });
+  }
+
+  it('normalises booleans, numbers and single repeated elements by the schema', () => {
+    const p = parseMetadataXml(readFileSync(join(FIXTURES, 'awesomeandrey__minlopro-dx__InformaticaCloud_oauthPlcy.ecaOauthPlcy-meta.xml'), 'utf8'));
+    expect(p.type).to.equal('ExtlClntAppOauthConfigurablePolicies');
+    expect(p.namespace).to.equal('http://soap.sforce.com/2006/04/metadata');
+    expect(p.values.isClientCredentialsFlowEnabled).to.equal(false);
+    expect(p.values.refreshTokenValidityPeriod).to.equal(5);
+    expect(p.values.refreshTokenValidityUnit).to.equal('Days');
+    const ca = parseMetadataXml(readFileSync(join(FIXTURES, 'awesomeandrey__minlopro-dx__InformaticaCloud.connectedApp-meta.xml'), 'utf8'));
+    expect(ca.values.profileName).to.deep.equal(['Informatica Cloud Integration User']);
+    expect((ca.values.oauthConfig as Record<string, unknown>).scopes).to.deep.equal(['Full', 'RefreshToken']);
+    expect((ca.values.oauthConfig as Record<string, unknown>).isPkceRequired).to.equal(true);
+  });
+
+  it('decodes and re-escapes entities and keeps multi-line text', () => {
+    const p = parseMetadataXml(readFileSync(join(FIXTURES, 'awesomeandrey__minlopro-dx__SFDC_CCF_Echo.connectedApp-meta.xml'), 'utf8'));
+    expect(p.values.permissionSetName).to.deep.equal(['Minlopro - Custom Auth. Provider & NC']);
+    const xml = serializeMetadataXml('ExternalClientApplication', { description: `a < b & "c" 'd' > e`, label: 'x' });
+    expect(xml).to.contain('<description>a &lt; b &amp; &quot;c&quot; &apos;d&apos; &gt; e</description>');
+    const g = parseMetadataXml(readFileSync(join(FIXTURES, 'awesomeandrey__minlopro-dx__MinloproSalesforceMcp_glbloauth.ecaGlblOauth-meta.xml'), 'utf8'));
+    expect(String(g.values.callbackUrl).split('\n')).to.have.length(3);
+  });
+
+  it('writes elements in WSDL order whatever order the values come in', () => {
+    const xml = serializeMetadataXml('ExternalClientApplication', { label: 'L', contactEmail: 'a@b.c', distributionState: 'Local', isProtected: false });
+    expect(xml).to.equal(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<ExternalClientApplication xmlns="http://soap.sforce.com/2006/04/metadata">\n' +
+        '    <contactEmail>a@b.c</contactEmail>\n    <distributionState>Local</distributionState>\n    <isProtected>false</isProtected>\n    <label>L</label>\n</ExternalClientApplication>\n'
+    );
+  });
+
+  it('writes lists as repeated elements and nested types in their own order', () => {
+    const xml = serializeMetadataXml('ExtlClntAppOauthSettings', {
+      trustedIpRanges: [
+        { startIpAddress: '10.0.0.1', endIpAddress: '10.0.0.9', description: 'office' },
+        { startIpAddress: '10.1.0.1', endIpAddress: '10.1.0.9' },
+      ],
+      externalClientApplication: 'Acme',
+    });
+    expect(xml).to.contain(
+      '    <externalClientApplication>Acme</externalClientApplication>\n    <trustedIpRanges>\n        <description>office</description>\n        <endIpAddress>10.0.0.9</endIpAddress>\n        <startIpAddress>10.0.0.1</startIpAddress>\n    </trustedIpRanges>\n    <trustedIpRanges>\n'
+    );
+  });
+
+  it('places a field the schema does not know where the alphabetical sequence puts it', () => {
+    const xml = serializeMetadataXml('ExtlClntAppOauthSettings', { label: 'x', externalClientApplication: 'A', isBrandNew: true });
+    expect(xml.indexOf('<externalClientApplication>')).to.be.lessThan(xml.indexOf('<isBrandNew>'));
+    expect(xml.indexOf('<isBrandNew>')).to.be.lessThan(xml.indexOf('<label>'));
+  });
+
+  it('names the line and column of malformed XML', () => {
+    const bad = '<?xml version="1.0" encoding="UTF-8"?>\n<ExternalClientApplication xmlns="http://soap.sforce.com/2006/04/metadata">\n    <label>x</labl>\n</ExternalClientApplication>\n';
+    try {
+      parseMetadataXml(bad);
+      expect.fail('should throw');
+    } catch (e) {
+      expect(e).to.be.instanceOf(MetadataXmlError);
+      expect((e as MetadataXmlError).line).to.equal(3);
+      expect((e as MetadataXmlError).message).to.match(/labl|label/);
+    }
+  });
+
+  it('records the line of every element, nested ones too', () => {
+    const p = parseMetadataXml(readFileSync(join(FIXTURES, 'awesomeandrey__minlopro-dx__InformaticaCloud.connectedApp-meta.xml'), 'utf8'));
+    expect(p.elements.map((e) => [e.name, e.line])).to.deep.equal([
+      ['contactEmail', 3],
+      ['description', 4],
+      ['label', 5],
+      ['oauthConfig', 6],
+      ['oauthPolicy', 23],
+      ['profileName', 28],
+    ]);
+    expect(p.elements[3].children[0]).to.include({ name: 'callbackUrl', line: 7, column: 9 });
+  });
+});
