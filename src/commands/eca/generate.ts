@@ -1,8 +1,8 @@
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { EcaSummary } from '../../domain/summary.js';
-import { appFlagMessages, appFlags, checkApiVersion, invalidAppError, specFromFlags } from '../../shared/appFlags.js';
+import { appFlagMessages, appFlags, checkApiVersion } from '../../shared/appFlags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca', 'eca.generate');
@@ -34,47 +34,24 @@ export default class Generate extends SfCommand<GenerateResult> {
   public async run(): Promise<GenerateResult> {
     const { flags } = await this.parse(Generate);
     const apiVersion = await checkApiVersion(flags['api-version']);
-    const { spec, warnings } = await specFromFlags(flags, apiVersion);
-
-    const [{ buildEca }, { validateEca }, { ecaComponents }, { componentByType, sourceFilePath }, { serializeMetadataXml }, { summarizeEca }, schema, files, project] =
-      await Promise.all([
-        import('../../domain/build.js'),
-        import('../../domain/validate.js'),
-        import('../../domain/model.js'),
-        import('../../domain/components.js'),
-        import('../../domain/xml.js'),
-        import('../../domain/summary.js'),
-        import('../../domain/schema/index.js'),
-        import('../../shared/files.js'),
-        import('../../shared/project.js'),
-      ]);
-
-    const version = schema.formatApiVersion(apiVersion);
-    const { eca, omitted } = buildEca(spec);
-    if (omitted.length) warnings.push(appFlagMessages.getMessage('warning.Omitted', [version, omitted.join(', ')]));
-    const problems = validateEca(eca, apiVersion);
-    if (problems.length) throw invalidAppError(version, problems);
+    const [{ summarizeEca }, appSource, project] = await Promise.all([
+      import('../../domain/summary.js'),
+      import('../../shared/appSource.js'),
+      import('../../shared/project.js'),
+    ]);
+    const { eca, warnings, version } = await appSource.prepareApp(flags, apiVersion);
 
     const root = flags['output-dir'] ? resolve(flags['output-dir']) : await project.defaultSourceRoot();
     if (!root) throw appFlagMessages.createError('error.NoProject');
-
-    const planned = ecaComponents(eca).map((c) => {
-      const kind = componentByType(c.type);
-      if (!kind) throw new Error(`no source layout for ${c.type}`);
-      return { component: c, path: join(root, sourceFilePath(kind, c.fullName)), content: serializeMetadataXml(c.type, c.values) };
-    });
-    const existing = await files.existingFiles(planned.map((p) => p.path));
-    if (existing.length && !flags.force) {
-      throw appFlagMessages.createError('error.FilesExist', [existing.map((p) => `  ${relative(process.cwd(), p) || p}`).join('\n')]);
-    }
-    await files.writeFilesAtomically(planned.map((p) => ({ path: p.path, content: p.content })));
+    const planned = await appSource.planSourceFiles(eca, root);
+    await appSource.writeSourceFiles(planned, flags.force);
 
     const result: GenerateResult = {
       name: eca.name,
       template: flags.template,
       apiVersion: version,
       outputDir: root,
-      files: planned.map((p) => ({ type: p.component.type, fullName: p.component.fullName, path: p.path })),
+      files: planned.map((p) => ({ type: p.type, fullName: p.fullName, path: p.path })),
       settings: summarizeEca(eca),
       warnings,
     };
