@@ -3,6 +3,7 @@
  * allows, how long its tokens live. Used by generate, create, list and display.
  */
 import { isPlaceholder, parseCertificate } from './certificate.js';
+import { SECRET_FIELDS } from './secrets.js';
 import type { Eca } from './model.js';
 import { splitScopes } from './scopes.js';
 import { describeRefreshTokenPolicy, type RefreshTokenPolicy } from './templates.js';
@@ -105,3 +106,60 @@ export function summarizeEca(eca: Eca, now: Date = new Date()): EcaSummary {
 }
 
 export { describeRefreshTokenPolicy };
+
+/** The same summary for a Connected App; its policy values are shown as the Connected App holds them. */
+export function summarizeConnectedApp(name: string, values: import('./model.js').ConnectedAppValues, now: Date = new Date()): EcaSummary {
+  const o = values.oauthConfig;
+  const callbackUrls = (o?.callbackUrl ?? '')
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const flows: string[] = [];
+  if (o) {
+    if (callbackUrls.length) flows.push('authorization-code');
+    if (o.isClientCredentialEnabled) flows.push('client-credentials');
+    if (o.certificate) flows.push('jwt-bearer');
+    if (o.isTokenExchangeEnabled) flows.push('token-exchange');
+    if (o.isCodeCredentialEnabled) flows.push('code-credential');
+  }
+  return {
+    name,
+    label: values.label,
+    distributionState: undefined,
+    permittedUsers: o?.isAdminApproved === undefined ? undefined : o.isAdminApproved ? 'AdminApprovedPreAuthorized' : 'AllSelfAuthorized',
+    profiles: values.profileName ?? [],
+    permissionSets: values.permissionSetName ?? [],
+    flows,
+    scopes: o?.scopes ?? [],
+    callbackUrls,
+    refreshTokenPolicy: values.oauthPolicy?.refreshTokenPolicy,
+    ipRelaxation: values.oauthPolicy?.ipRelaxation,
+    sessionTimeoutInMinutes: values.sessionPolicy?.sessionTimeout,
+    runAs: o?.oauthClientCredentialUser,
+    pkceRequired: o?.isPkceRequired,
+    consumerSecretOptional: o?.isConsumerSecretOptional,
+    certificate: certificateSummary(o?.certificate, now),
+  };
+}
+
+export type SettingEntry = { field: string; value: string; secret: boolean };
+
+/** Every field of a component as dotted paths with printable values; secrets are marked. */
+export function flattenSettings(values: import('./xml.js').MetadataValues, prefix = ''): SettingEntry[] {
+  const out: SettingEntry[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    const field = prefix ? `${prefix}.${key}` : key;
+    const items = Array.isArray(value) ? value : [value];
+    items.forEach((item, i) => {
+      const path = Array.isArray(value) && items.length > 1 && typeof item === 'object' ? `${field}[${i}]` : field;
+      if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+        out.push(...flattenSettings(item, path));
+      }
+    });
+    if (items.every((i) => typeof i !== 'object')) {
+      out.push({ field, value: items.map(String).join(Array.isArray(value) ? ', ' : ''), secret: SECRET_FIELDS.has(key) });
+    }
+  }
+  return out;
+}
