@@ -1,0 +1,852 @@
+/**
+ * The policy-audit rule catalogue. Each rule is a small pure function of one AuditedApp (./app.ts)
+ * that returns "hits"; runRules() turns hits into findings that name the app, the metadata field
+ * (`oauthPolicies.refreshTokenPolicyType`), its file and line, and a `fix` that `--fix` can apply.
+ *
+ * Adding a rule: append `rule({...})` to RULES with a new kebab-case id, then add the id to the
+ * enum in schemas/eca-policy-file.json (a unit test keeps the two in step).
+ *
+ * Severity of a finding: the rule's default, unless the hit says otherwise (a rule may grade its
+ * findings, e.g. IP relaxation Bypass is worse than Enforce_RelaxRefresh); a severity override in
+ * the policy config replaces both.
+ */
+import { isPlaceholder } from '../certificate.js';
+import { ECA_SCOPE_RENAMES, joinScopes } from '../scopes.js';
+import {
+  type AppComponent,
+  type AppKind,
+  type AuditedApp,
+  fieldPath,
+  locate,
+  type RefreshTokenPolicy,
+  refreshTokenPeriodDays,
+  type Setting,
+  type SourceLocation,
+  splitFieldPath,
+} from './app.js';
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+/** Lowest first. */
+export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+export type Thresholds = {
+  /** longest acceptable refresh-token lifetime or idle time, in days */
+  readonly maxRefreshTokenDays: number;
+  /** longest acceptable app session timeout, in minutes */
+  readonly maxSessionTimeoutMinutes: number;
+  /** warn this many days before a JWT certificate expires */
+  readonly certificateExpiryDays: number;
+  /** an app whose tokens were last used longer ago than this is unused (needs token-usage facts) */
+  readonly unusedAppDays: number;
+  /** smallest acceptable RSA key of a JWT certificate, in bits */
+  readonly minRsaKeyBits: number;
+};
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  maxRefreshTokenDays: 90,
+  maxSessionTimeoutMinutes: 120,
+  certificateExpiryDays: 30,
+  unusedAppDays: 90,
+  minRsaKeyBits: 2048,
+};
+
+export type RuleContext = {
+  readonly thresholds: Thresholds;
+  readonly now: Date;
+};
+
+export type FixValue = string | number | boolean | readonly string[] | null;
+
+/** What `--fix` would change in the source: fields of one component, to recommended values. */
+export type Fix = {
+  /** the component to edit: an ECA part, or the Connected App */
+  readonly part: AppComponent;
+  /** field path inside the component -> value; null removes the element */
+  readonly set: Readonly<Record<string, FixValue>>;
+  readonly summary: string;
+};
+
+/** What a rule's check returns; runRules() adds the rule id, target, field path and location. */
+export type Hit = {
+  readonly message: string;
+  /** the setting at fault; gives the finding its field path and source location */
+  readonly setting?: Setting;
+  /** overrides the rule's default severity for this finding */
+  readonly severity?: Severity;
+  readonly fix?: Fix;
+};
+
+/** app: one finding per app; org: about the org the app lives in (one per org after evaluate()); config: about the policy file. */
+export type RuleScope = 'app' | 'org' | 'config';
+
+export type Rule = {
+  readonly id: string;
+  readonly title: string;
+  /** default severity */
+  readonly severity: Severity;
+  readonly scope: RuleScope;
+  /** kinds of app the rule reads */
+  readonly kinds: readonly AppKind[];
+  /** skipped for apps without OAuth */
+  readonly needsOauth: boolean;
+  readonly rationale: string;
+  readonly remediation: string;
+  /** the Salesforce control or guidance the rule follows */
+  readonly control: string;
+  readonly helpUri: string;
+  /** some of its findings carry a fix */
+  readonly fixable: boolean;
+  readonly check: (app: AuditedApp, ctx: RuleContext) => readonly Hit[];
+};
+
+export type FindingTarget =
+  | { readonly type: 'app'; readonly kind: AppKind; readonly name: string; readonly label?: string; readonly org?: string }
+  | { readonly type: 'org'; readonly name: string; readonly id?: string }
+  | { readonly type: 'config'; readonly name: string };
+
+export type Finding = {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly target: FindingTarget;
+  /** field path, e.g. "oauthPolicies.refreshTokenPolicyType" or "connectedApp.oauthPolicy.ipRelaxation" */
+  readonly field?: string;
+  readonly location?: SourceLocation;
+  readonly fix?: Fix;
+};
+
+// ---------------------------------------------------------------------------------------------
+// references
+
+const HELP = {
+  reviewEcas: 'https://help.salesforce.com/s/articleView?id=xcloud.shr_external_client_apps.htm&type=5',
+  oauthPolicies: 'https://help.salesforce.com/s/articleView?id=xcloud.connected_app_manage_oauth.htm&type=5',
+  idleRefreshTtl: 'https://help.salesforce.com/s/articleView?id=xcloud.eca_limit_idle_refresh_token_ttl.htm&type=5',
+  rotation: 'https://help.salesforce.com/s/articleView?id=xcloud.shr_security_enable_refresh_token_rotation.htm&type=5',
+  oauthUsage:
+    'https://help.salesforce.com/s/articleView?id=xcloud.shr_configure_oauth_policies_manage_external_client_app_oauth_usage.htm&type=5',
+  partnerSecurity: 'https://developer.salesforce.com/docs/platform/isvforce/guide/secure-code-ac-eca.html',
+  policiesMetadata:
+    'https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_extlclntappoauthconfigurablepolicies.htm',
+  noNewConnectedApps: 'https://help.salesforce.com/s/articleView?id=005228017&type=1',
+  oauthSecurityBcp: 'https://www.rfc-editor.org/rfc/rfc9700#section-2.1',
+  redirectTls: 'https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2.1',
+} as const;
+
+/** Prefix of the controls named in Salesforce Help "Review External Client Apps" (names checked there). */
+const CONTROL = 'External Client Apps';
+
+// ---------------------------------------------------------------------------------------------
+// helpers for checks
+
+function rule(r: Omit<Rule, 'scope' | 'kinds' | 'needsOauth' | 'fixable'> & Partial<Pick<Rule, 'scope' | 'kinds' | 'needsOauth' | 'fixable'>>): Rule {
+  return { scope: 'app', kinds: ['eca', 'connectedApp'], needsOauth: true, fixable: false, ...r };
+}
+
+/** The same setting's recommended value in each kind's own spelling. */
+function byKind(app: AuditedApp, eca: FixValue, connectedApp: FixValue): FixValue {
+  return app.kind === 'eca' ? eca : connectedApp;
+}
+
+function fixOf(app: AuditedApp, setting: Setting, value: FixValue, summary: string): Fix {
+  const { component, field } = splitFieldPath(fieldPath(app, setting));
+  return { part: component, set: { [field]: value }, summary };
+}
+
+function refreshFix(app: AuditedApp, type: 'SpecificLifetime' | 'SpecificInactivity', days: number): Fix {
+  const summary = `${type === 'SpecificLifetime' ? 'Expire refresh tokens' : 'Expire idle refresh tokens'} after ${days} days`;
+  if (app.kind === 'eca') {
+    return {
+      part: 'oauthPolicies',
+      set: { refreshTokenPolicyType: type, refreshTokenValidityPeriod: days, refreshTokenValidityUnit: 'Days' },
+      summary,
+    };
+  }
+  const keyword = type === 'SpecificLifetime' ? 'specific_lifetime' : 'specific_inactivity';
+  return { part: 'connectedApp', set: { 'oauthPolicy.refreshTokenPolicy': `${keyword}:${days}:DAYS` }, summary };
+}
+
+const CA_SCOPE_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(ECA_SCOPE_RENAMES).map(([ca, eca]) => [eca, ca])
+);
+
+function scopesFix(app: AuditedApp, scopes: readonly string[], summary: string): Fix {
+  return app.kind === 'eca'
+    ? fixOf(app, 'scopes', joinScopes(scopes), summary)
+    : fixOf(app, 'scopes', scopes.map((s) => CA_SCOPE_NAMES[s] ?? s), summary);
+}
+
+/**
+ * The refresh-token policy in force: with the idle TTL limit on (isEnforceRefreshTokenTTL),
+ * "valid until revoked" and long idle times become 30 idle days.
+ */
+function effectiveRefreshPolicy(app: AuditedApp): RefreshTokenPolicy | undefined {
+  const p = app.refreshTokenPolicy;
+  if (!p || !app.refreshTokenIdleLimit) return p;
+  const idleCap: RefreshTokenPolicy = { type: 'SpecificInactivity', period: 30, unit: 'Days' };
+  if (p.type === 'Infinite') return idleCap;
+  if (p.type === 'SpecificInactivity' && (refreshTokenPeriodDays(p) ?? 0) > 30) return idleCap;
+  return p;
+}
+
+function describePeriod(p: RefreshTokenPolicy): string {
+  return `${p.period ?? '?'} ${(p.unit ?? 'units').toLowerCase()}`;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
+
+function isLoopback(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return LOOPBACK_HOSTS.has(h) || h.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+function wholeDays(from: Date, to: Date): number {
+  return Math.floor((to.getTime() - from.getTime()) / DAY_MS);
+}
+
+function serverSideFlows(app: AuditedApp): string[] {
+  return [
+    app.flows.jwtBearer ? 'JWT bearer' : undefined,
+    app.flows.tokenExchange ? 'token exchange' : undefined,
+    app.flows.codeCredential ? 'authorization code and credentials' : undefined,
+  ].filter((f): f is string => f !== undefined);
+}
+
+function hasScope(app: AuditedApp, ...scopes: string[]): boolean {
+  return (app.scopes ?? []).some((s) => scopes.includes(s));
+}
+
+// ---------------------------------------------------------------------------------------------
+// the catalogue
+
+export const RULES: readonly Rule[] = [
+  rule({
+    id: 'refresh-token-never-expires',
+    title: 'Refresh tokens never expire',
+    severity: 'high',
+    fixable: true,
+    rationale:
+      'With "Refresh token is valid until revoked" (Infinite) a refresh token that leaks from a laptop, a log or a third party keeps minting access tokens until someone notices and revokes it.',
+    remediation:
+      'Set refreshTokenPolicyType to SpecificLifetime (or SpecificInactivity) with a period no longer than the policy allows, or turn on the idle refresh-token TTL limit (isEnforceRefreshTokenTTL, API 67).',
+    control: 'OAuth policies: Refresh Token Policy (Salesforce Help, Manage OAuth Access Policies); Limit the Idle Refresh Token TTL in External Client Apps',
+    helpUri: HELP.idleRefreshTtl,
+    check: (app, ctx) =>
+      app.flows.refreshToken && effectiveRefreshPolicy(app)?.type === 'Infinite'
+        ? [
+            {
+              setting: 'refreshTokenPolicy',
+              message: 'Refresh tokens are valid until revoked (Infinite).',
+              fix: refreshFix(app, 'SpecificLifetime', ctx.thresholds.maxRefreshTokenDays),
+            },
+          ]
+        : [],
+  }),
+  rule({
+    id: 'refresh-token-lifetime-too-long',
+    title: 'Refresh tokens live longer than the policy allows',
+    severity: 'medium',
+    fixable: true,
+    rationale: 'The longer a refresh token stays valid, the longer a stolen one is useful.',
+    remediation: 'Shorten refreshTokenValidityPeriod to the policy maximum (thresholds.maxRefreshTokenDays).',
+    control: 'OAuth policies: Refresh Token Policy (Salesforce Help, Manage OAuth Access Policies)',
+    helpUri: HELP.oauthPolicies,
+    check: (app, ctx) => {
+      const p = effectiveRefreshPolicy(app);
+      if (!app.flows.refreshToken || !p || (p.type !== 'SpecificLifetime' && p.type !== 'SpecificInactivity')) return [];
+      const days = refreshTokenPeriodDays(p);
+      const max = ctx.thresholds.maxRefreshTokenDays;
+      if (days === undefined || days <= max) return [];
+      const kind = p.type === 'SpecificLifetime' ? 'expire' : 'expire when unused';
+      return [
+        {
+          setting: 'refreshTokenPeriod',
+          message: `Refresh tokens ${kind} after ${describePeriod(p)} (${p.type}); the policy allows at most ${max} days.`,
+          fix: refreshFix(app, p.type, max),
+        },
+      ];
+    },
+  }),
+  rule({
+    id: 'ip-restrictions-relaxed',
+    title: 'IP restrictions are relaxed',
+    severity: 'high',
+    fixable: true,
+    rationale:
+      "Relaxing IP restrictions lets the app's users, and anyone holding their tokens, reach the org from networks their profile's login IP ranges would refuse.",
+    remediation:
+      'Set ipRelaxationPolicyType to Enforce; if an integration must work from elsewhere, add its egress ranges to the trusted IP ranges instead.',
+    control: 'OAuth policies: IP Relaxation (Salesforce Help, Manage OAuth Access Policies)',
+    helpUri: HELP.oauthPolicies,
+    check: (app) => {
+      const graded = { Bypass: 'high', Bypass_2factor: 'medium', Enforce_RelaxRefresh: 'low' } as const;
+      const ip = app.ipRelaxation;
+      if (ip === undefined || ip === 'Enforce') return [];
+      const what = {
+        Bypass: 'IP restrictions are bypassed (Bypass): tokens work from any network.',
+        Bypass_2factor: 'IP restrictions are bypassed for activated devices and two-factor logins (Bypass_2factor).',
+        Enforce_RelaxRefresh: 'IP restrictions are enforced, but relaxed for refresh tokens (Enforce_RelaxRefresh).',
+      }[ip];
+      return [
+        {
+          setting: 'ipRelaxation',
+          severity: graded[ip],
+          message: what,
+          fix: fixOf(app, 'ipRelaxation', byKind(app, 'Enforce', 'ENFORCE'), 'Enforce IP restrictions'),
+        },
+      ];
+    },
+  }),
+  rule({
+    id: 'session-timeout-not-set',
+    title: 'No app session timeout',
+    severity: 'low',
+    fixable: true,
+    rationale:
+      "Without an app-specific timeout, access tokens (opaque ones) last as long as the org's session timeout, which is often set for people, not for integrations.",
+    remediation: 'Set sessionTimeoutInMinutes (Connected Apps: sessionPolicy.sessionTimeout) to what the app needs.',
+    control: 'OAuth policies: session timeout (ExtlClntAppOauthConfigurablePolicies.sessionTimeoutInMinutes; Connected Apps: Session Policies, Timeout Value)',
+    helpUri: HELP.policiesMetadata,
+    check: (app, ctx) =>
+      app.sessionTimeoutMinutes === undefined && (app.kind === 'connectedApp' || app.policiesInSource)
+        ? [
+            {
+              setting: 'sessionTimeout',
+              message: "No session timeout is set for the app; the org's session timeout applies.",
+              fix: fixOf(app, 'sessionTimeout', ctx.thresholds.maxSessionTimeoutMinutes, `Time sessions out after ${ctx.thresholds.maxSessionTimeoutMinutes} minutes`),
+            },
+          ]
+        : [],
+  }),
+  rule({
+    id: 'session-timeout-too-long',
+    title: 'App session timeout is longer than the policy allows',
+    severity: 'medium',
+    fixable: true,
+    rationale: 'A long session timeout keeps every access token issued to the app valid for that long.',
+    remediation: 'Lower sessionTimeoutInMinutes (Connected Apps: sessionPolicy.sessionTimeout) to the policy maximum.',
+    control: 'OAuth policies: session timeout (ExtlClntAppOauthConfigurablePolicies.sessionTimeoutInMinutes; Connected Apps: Session Policies, Timeout Value)',
+    helpUri: HELP.policiesMetadata,
+    check: (app, ctx) => {
+      const minutes = app.sessionTimeoutMinutes;
+      const max = ctx.thresholds.maxSessionTimeoutMinutes;
+      return minutes !== undefined && minutes > max
+        ? [
+            {
+              setting: 'sessionTimeout',
+              message: `Sessions time out after ${minutes} minutes; the policy allows at most ${max}.`,
+              fix: fixOf(app, 'sessionTimeout', max, `Time sessions out after ${max} minutes`),
+            },
+          ]
+        : [];
+    },
+  }),
+  rule({
+    id: 'self-authorization-with-server-flows',
+    title: 'All users may self-authorize an app that issues tokens without a consent screen',
+    severity: 'high',
+    fixable: true,
+    rationale:
+      'JWT bearer, token exchange and the headless code-and-credentials flow issue user tokens without the user at a Salesforce consent screen. With "All users may self-authorize", whoever holds the signing key or the upstream token can act as any user who ever approved the app.',
+    remediation:
+      'Set permittedUsersPolicyType to AdminApprovedPreAuthorized (Connected Apps: oauthConfig.isAdminApproved true) and grant the app through a permission set.',
+    control: 'OAuth policies: Permitted Users (Salesforce Help, Manage OAuth Access Policies)',
+    helpUri: HELP.oauthPolicies,
+    check: (app) => {
+      const flows = serverSideFlows(app);
+      return app.permittedUsers === 'AllSelfAuthorized' && flows.length > 0
+        ? [
+            {
+              setting: 'permittedUsers',
+              message: `All users may self-authorize, and the app has the ${flows.join(', ')} flow${flows.length > 1 ? 's' : ''}.`,
+              fix: fixOf(app, 'permittedUsers', byKind(app, 'AdminApprovedPreAuthorized', true), 'Admin-approved users are pre-authorized'),
+            },
+          ]
+        : [];
+    },
+  }),
+  rule({
+    id: 'pkce-not-required',
+    title: 'PKCE is not required',
+    severity: 'medium',
+    fixable: true,
+    rationale:
+      'Without Proof Key for Code Exchange an intercepted authorization code can be redeemed by someone else. Salesforce requires PKCE of partner apps, for public and confidential clients alike.',
+    remediation: 'Set isPkceRequired to true and send code_challenge / code_verifier from the client.',
+    control: `${CONTROL}: Security: Require Proof Key for Code Exchange (PKCE)`,
+    helpUri: HELP.partnerSecurity,
+    check: (app) =>
+      app.flows.authorizationCode && !app.pkceRequired
+        ? [
+            {
+              setting: 'pkce',
+              message: 'The authorization code flow does not require PKCE.',
+              fix: fixOf(app, 'pkce', true, 'Require PKCE'),
+            },
+          ]
+        : [],
+  }),
+  rule({
+    id: 'consumer-secret-optional',
+    title: 'The web-server flow does not require the consumer secret',
+    severity: 'high',
+    fixable: true,
+    rationale:
+      'With isConsumerSecretOptional, an authorization code is redeemed with the consumer key alone, which is not a secret. Acceptable only for a public client (mobile, desktop, MCP) that cannot keep a secret, and then only with PKCE.',
+    remediation:
+      'Set isConsumerSecretOptional to false for confidential clients; for a genuine public client require PKCE and rotate refresh tokens.',
+    control: `${CONTROL}: Security: Require Secret for Web Server Flow`,
+    helpUri: HELP.reviewEcas,
+    check: (app) => {
+      if (!app.consumerSecretOptional) return [];
+      const cc = app.flows.clientCredentials ? ' The app also has the client credentials flow, which only a confidential client can use.' : '';
+      return app.pkceRequired
+        ? [
+            {
+              setting: 'consumerSecretOptional',
+              severity: 'low',
+              message: `The consumer secret is optional for the web-server flow; PKCE is required, which suits a public client. Confirm the app is one.${cc}`,
+            },
+          ]
+        : [
+            {
+              setting: 'consumerSecretOptional',
+              message: `The consumer secret is optional for the web-server flow and PKCE is not required: an intercepted authorization code can be redeemed with the consumer key alone.${cc}`,
+              fix: fixOf(app, 'consumerSecretOptional', false, 'Require the secret for the web-server flow'),
+            },
+          ];
+    },
+  }),
+  rule({
+    id: 'refresh-token-secret-not-required',
+    title: 'The refresh-token flow does not require the consumer secret',
+    severity: 'medium',
+    fixable: true,
+    rationale: 'A confidential client that does not have to present its secret with a refresh token lets a stolen refresh token work on its own.',
+    remediation: 'Set isSecretRequiredForRefreshToken to true.',
+    control: `${CONTROL}: Security: Require Secret for Refresh Token Flow`,
+    helpUri: HELP.reviewEcas,
+    check: (app) =>
+      app.flows.refreshToken && !app.consumerSecretOptional && !app.secretRequired.refreshToken
+        ? [
+            {
+              setting: 'secretForRefreshToken',
+              message: 'Refresh tokens can be redeemed without the consumer secret.',
+              fix: fixOf(app, 'secretForRefreshToken', true, 'Require the secret for the refresh-token flow'),
+            },
+          ]
+        : [],
+  }),
+  rule({
+    id: 'public-client-refresh-token-not-rotated',
+    title: 'A public client gets refresh tokens that are not rotated',
+    severity: 'medium',
+    fixable: true,
+    rationale:
+      'A public client cannot present a secret with its refresh token, so the token alone is the credential; rotation makes each one single-use and exposes replay.',
+    remediation: 'Set isRefreshTokenRotationEnabled to true, and shorten the refresh-token lifetime.',
+    control: `${CONTROL}: Security: Enable Refresh Token Rotation`,
+    helpUri: HELP.rotation,
+    check: (app) =>
+      app.flows.refreshToken && app.consumerSecretOptional && !app.secretRequired.refreshToken && !app.refreshTokenRotation
+        ? [
+            {
+              setting: 'refreshTokenRotation',
+              message: 'Refresh tokens work without the consumer secret and are not rotated.',
+              fix: fixOf(app, 'refreshTokenRotation', true, 'Rotate refresh tokens'),
+            },
+          ]
+        : [],
+  }),
+  rule({
+    id: 'token-exchange-secret-not-required',
+    title: 'Token exchange does not require the consumer secret',
+    severity: 'high',
+    fixable: true,
+    rationale: 'Without the secret, anyone holding an upstream token and the consumer key can exchange it for a Salesforce token.',
+    remediation: 'Set isSecretRequiredForTokenExchange to true.',
+    control: 'OAuth settings: Require Secret for Token Exchange Flow (isSecretRequiredForTokenExchange)',
+    helpUri: HELP.reviewEcas,
+    check: (app) =>
+      app.flows.tokenExchange && !app.secretRequired.tokenExchange
+        ? [
+            {
+              setting: 'secretForTokenExchange',
+              message: 'The token exchange flow is on and does not require the consumer secret.',
+              fix: fixOf(app, 'secretForTokenExchange', true, 'Require the secret for token exchange'),
+            },
+          ]
+        : [],
+  }),
+  rule({
+    id: 'scope-full',
+    title: 'The app requests the Full scope',
+    severity: 'high',
+    fixable: true,
+    rationale:
+      "Full gives a token everything its user can do, UI and Setup included; least privilege asks for the narrow scopes the integration uses (usually Api, plus RefreshToken where it needs offline access).",
+    remediation: 'Replace Full with the scopes the app needs, e.g. Api.',
+    control: `${CONTROL}: Configure the External Client App OAuth Settings: OAuth Scope Least Privilege`,
+    helpUri: HELP.reviewEcas,
+    check: (app) => {
+      if (!hasScope(app, 'Full')) return [];
+      const scopes = app.scopes ?? [];
+      const narrowed = [...new Set(scopes.map((s) => (s === 'Full' ? 'Api' : s)))];
+      const offline = hasScope(app, 'RefreshToken', 'OfflineAccess') ? ' with offline access (RefreshToken)' : '';
+      return [
+        {
+          setting: 'scopes',
+          message: `The app requests the Full scope${offline}: ${joinScopes(scopes)}.`,
+          fix: scopesFix(app, narrowed, `Request ${joinScopes(narrowed)} instead of Full`),
+        },
+      ];
+    },
+  }),
+  rule({
+    id: 'scope-refresh-token-unneeded',
+    title: 'RefreshToken scope on an app built for server-to-server flows',
+    severity: 'low',
+    fixable: true,
+    rationale:
+      'The client credentials and JWT bearer flows never return refresh tokens; the RefreshToken scope only adds standing offline access for people who log in interactively through the app.',
+    remediation: 'Remove RefreshToken (and OfflineAccess) unless people also log in through this app.',
+    control: `${CONTROL}: Configure the External Client App OAuth Settings: OAuth Scope Least Privilege`,
+    helpUri: HELP.reviewEcas,
+    check: (app) => {
+      const s2s = [app.flows.clientCredentials ? 'client credentials' : undefined, app.flows.jwtBearer ? 'JWT bearer' : undefined].filter(
+        (f): f is string => f !== undefined
+      );
+      if (s2s.length === 0 || !hasScope(app, 'RefreshToken', 'OfflineAccess')) return [];
+      const kept = (app.scopes ?? []).filter((s) => s !== 'RefreshToken' && s !== 'OfflineAccess');
+      return [
+        {
+          setting: 'scopes',
+          message: `The app has the ${s2s.join(' and ')} flow${s2s.length > 1 ? 's, which never return' : ', which never returns'} refresh tokens, yet requests RefreshToken.`,
+          ...(kept.length > 0 ? { fix: scopesFix(app, kept, `Request ${joinScopes(kept)}`) } : {}),
+        },
+      ];
+    },
+  }),
+  rule({
+    id: 'client-credentials-without-run-as-user',
+    title: 'Client credentials flow without a run-as user in source',
+    severity: 'medium',
+    rationale:
+      'Every client-credentials token acts as the run-as user. Left to each org, the choice is easily a person or an administrator instead of a dedicated API-only integration user.',
+    remediation:
+      'Set clientCredentialsFlowUser (Connected Apps: oauthClientCredentialUser) per environment to a dedicated integration user with the API Only User permission and the least permissions the integration needs.',
+    control: `${CONTROL}: OAuth Flow Enablement: Disable Client Credentials Flow`,
+    helpUri: HELP.policiesMetadata,
+    check: (app) =>
+      app.flows.clientCredentials && app.runAsUser === undefined && app.facts.runAsUser?.username === undefined
+        ? [{ setting: 'runAsUser', message: 'The client credentials flow is on and no run-as user is set.' }]
+        : [],
+  }),
+  rule({
+    id: 'client-credentials-run-as-not-api-only',
+    title: 'Client credentials run-as user is not API-only',
+    severity: 'high',
+    rationale: 'Salesforce requires the client-credentials execution user to have API Only; a user who can also log in to the UI widens what a leaked secret exposes.',
+    remediation: 'Run the flow as a dedicated integration user with the API Only User permission.',
+    control: `${CONTROL}: OAuth Flow Enablement: Disable Client Credentials Flow`,
+    helpUri: HELP.policiesMetadata,
+    check: (app) => {
+      const user = app.facts.runAsUser;
+      if (!app.flows.clientCredentials || user?.isApiOnly !== false) return [];
+      const name = user.username ?? app.runAsUser;
+      return [{ setting: 'runAsUser', message: `The run-as user${name ? ` ${name}` : ''} is not an API-only user.` }];
+    },
+  }),
+  rule({
+    id: 'client-credentials-run-as-admin',
+    title: 'Client credentials run-as user has administrator permissions',
+    severity: 'critical',
+    rationale:
+      'Anyone with the consumer key and secret gets tokens as the run-as user, without a password or MFA: with Modify All Data, View All Data or Customize Application that is an administrator account behind a single shared secret.',
+    remediation: 'Run the flow as an integration user whose permission sets grant only the objects and fields the integration uses.',
+    control: `${CONTROL}: OAuth Flow Enablement: Disable Client Credentials Flow`,
+    helpUri: HELP.policiesMetadata,
+    check: (app) => {
+      const user = app.facts.runAsUser;
+      if (!app.flows.clientCredentials || user?.hasAdminPermissions !== true) return [];
+      const which = user.adminPermissions && user.adminPermissions.length > 0 ? ` (${user.adminPermissions.join(', ')})` : '';
+      const name = user.username ?? app.runAsUser;
+      return [{ setting: 'runAsUser', message: `The run-as user${name ? ` ${name}` : ''} has administrator permissions${which}.` }];
+    },
+  }),
+  rule({
+    id: 'introspect-all-tokens',
+    title: 'The app may introspect every token of the org',
+    severity: 'medium',
+    fixable: true,
+    rationale: "isIntrospectAllTokens lets the app's credentials inspect tokens issued to any other app, which a client seldom needs.",
+    remediation: 'Set isIntrospectAllTokens to false unless the app is a resource server that validates other apps\' tokens.',
+    control: 'OAuth settings: Introspect All Tokens (isIntrospectAllTokens)',
+    helpUri: HELP.reviewEcas,
+    check: (app) =>
+      app.introspectAllTokens
+        ? [{ setting: 'introspectAllTokens', message: 'The app may introspect all tokens issued in the org.', fix: fixOf(app, 'introspectAllTokens', false, 'Introspect only own tokens') }]
+        : [],
+  }),
+  rule({
+    id: 'callback-url-not-https',
+    title: 'Callback URL over plain HTTP',
+    severity: 'high',
+    rationale:
+      'Authorization codes and, in the user-agent flow, tokens travel to the callback URL; over plain HTTP anyone on the path reads them. Loopback addresses (localhost, 127.0.0.1, [::1]) stay on the machine and are fine.',
+    remediation: 'Use an https:// callback, a loopback address for native tools, or a private-use URI scheme for mobile apps.',
+    control: 'OAuth 2.0: TLS for redirection endpoints (RFC 6749 §3.1.2.1); loopback redirects for native apps (RFC 8252 §7.3)',
+    helpUri: HELP.redirectTls,
+    check: (app) =>
+      app.callbackUrls
+        .filter((u) => !isPlaceholder(u))
+        .map((u) => ({ raw: u, url: parseUrl(u) }))
+        .filter(({ url }) => url?.protocol === 'http:' && !isLoopback(url.hostname))
+        .map(({ raw }): Hit => ({ setting: 'callbackUrls', message: `Callback URL ${raw} is plain HTTP and not a loopback address.` })),
+  }),
+  rule({
+    id: 'callback-url-wildcard',
+    title: 'Callback URL with a wildcard',
+    severity: 'high',
+    rationale: 'A wildcard callback lets an authorization code or token go to any matching host or path, including one an attacker controls; redirect URIs should match exactly.',
+    remediation: 'List every callback URL in full.',
+    control: 'OAuth 2.0 Security Best Current Practice: exact redirect URI matching (RFC 9700 §2.1)',
+    helpUri: HELP.oauthSecurityBcp,
+    check: (app) =>
+      app.callbackUrls
+        .filter((u) => !isPlaceholder(u) && u.includes('*'))
+        .map((u): Hit => ({ setting: 'callbackUrls', message: `Callback URL ${u} contains a wildcard.` })),
+  }),
+  rule({
+    id: 'jwt-certificate-expired',
+    title: 'JWT bearer certificate has expired',
+    severity: 'high',
+    rationale: 'Salesforce refuses JWT assertions signed for an expired certificate: the integration is down, and the pressure to fix it fast invites shortcuts.',
+    remediation: 'Issue a new key pair, upload the new certificate, and move the client to the new private key.',
+    control: `${CONTROL}: OAuth Flow Enablement: Enable JWT Bearer Flow`,
+    helpUri: HELP.reviewEcas,
+    check: (app, ctx) => {
+      const c = app.certificate;
+      return c?.status === 'parsed' && Date.parse(c.validTo) <= ctx.now.getTime()
+        ? [{ setting: 'certificate', message: `The certificate (${c.subject}) expired on ${c.validTo.slice(0, 10)}.` }]
+        : [];
+    },
+  }),
+  rule({
+    id: 'jwt-certificate-expiring',
+    title: 'JWT bearer certificate expires soon',
+    severity: 'medium',
+    rationale: 'When the certificate expires, every JWT bearer login through the app fails.',
+    remediation: 'Rotate the key pair and upload the new certificate before it expires.',
+    control: `${CONTROL}: OAuth Flow Enablement: Enable JWT Bearer Flow`,
+    helpUri: HELP.reviewEcas,
+    check: (app, ctx) => {
+      const c = app.certificate;
+      if (c?.status !== 'parsed') return [];
+      const left = wholeDays(ctx.now, new Date(c.validTo));
+      const expired = Date.parse(c.validTo) <= ctx.now.getTime();
+      return !expired && left <= ctx.thresholds.certificateExpiryDays
+        ? [{ setting: 'certificate', message: `The certificate (${c.subject}) expires on ${c.validTo.slice(0, 10)}, in ${left} days.` }]
+        : [];
+    },
+  }),
+  rule({
+    id: 'jwt-certificate-unreadable',
+    title: 'JWT bearer certificate cannot be read',
+    severity: 'low',
+    rationale: 'A certificate that is not a valid X.509 certificate cannot verify JWT assertions; it could not be checked for expiry either.',
+    remediation: 'Store the certificate as PEM or base64 DER, or as a placeholder your pipeline fills in.',
+    control: `${CONTROL}: OAuth Flow Enablement: Enable JWT Bearer Flow`,
+    helpUri: HELP.reviewEcas,
+    check: (app) =>
+      app.certificate?.status === 'unreadable'
+        ? [{ setting: 'certificate', message: `The certificate is not a readable X.509 certificate: ${app.certificate.error}.` }]
+        : [],
+  }),
+  rule({
+    id: 'jwt-certificate-weak-key',
+    title: 'JWT bearer certificate has a weak key',
+    severity: 'medium',
+    rationale: 'An RSA key shorter than 2048 bits can be factored; whoever does so signs JWTs as any pre-authorized user.',
+    remediation: 'Issue a new key pair of at least 2048 bits (3072 or more for new keys) and upload its certificate.',
+    control: `${CONTROL}: OAuth Flow Enablement: Enable JWT Bearer Flow`,
+    helpUri: HELP.reviewEcas,
+    check: (app, ctx) => {
+      const c = app.certificate;
+      return c?.status === 'parsed' && c.keyType === 'rsa' && c.keyBits !== undefined && c.keyBits < ctx.thresholds.minRsaKeyBits
+        ? [{ setting: 'certificate', message: `The certificate's RSA key has ${c.keyBits} bits; at least ${ctx.thresholds.minRsaKeyBits} are required.` }]
+        : [];
+    },
+  }),
+  rule({
+    id: 'connected-app-should-migrate',
+    title: 'Connected App should move to an External Client App',
+    severity: 'low',
+    kinds: ['connectedApp'],
+    needsOauth: false,
+    rationale:
+      'Since Spring \'26 new Connected Apps cannot be created without a Support case, so this one cannot be recreated after a sandbox refresh or in a new org; External Client Apps are the supported path, with secure defaults and separate developer settings and admin policies.',
+    remediation: "Convert it to an External Client App (this plugin's convert command, or Setup's \"Migrate to External Client App\"), then retire the Connected App.",
+    control: 'Salesforce: New Connected Apps Can No Longer Be Created in Spring \'26',
+    helpUri: HELP.noNewConnectedApps,
+    check: () => [{ setting: 'app', message: 'This is a Connected App; new integrations and recreations need an External Client App.' }],
+  }),
+  rule({
+    id: 'org-consumer-secret-metadata-access',
+    title: 'Consumer secrets are readable through the Metadata API',
+    severity: 'medium',
+    scope: 'org',
+    needsOauth: false,
+    rationale: 'With enableConsumerSecretApiAccess on, anyone with the permission can retrieve every app\'s consumer secret in plain text with a metadata retrieve.',
+    remediation: 'Turn the setting off (External Client App Settings) and read secrets in Setup, or rotate them through the staged-rotation REST API.',
+    control: `${CONTROL}: External Client App Settings: Metadata Secrets Protection`,
+    helpUri: HELP.reviewEcas,
+    check: (app) =>
+      app.facts.org?.settings?.enableConsumerSecretApiAccess === true
+        ? [{ message: 'The org lets consumer secrets be retrieved through the Metadata API (enableConsumerSecretApiAccess).' }]
+        : [],
+  }),
+  rule({
+    id: 'org-consumer-secret-rest-access',
+    title: 'Consumer secrets are readable through REST',
+    severity: 'medium',
+    scope: 'org',
+    needsOauth: false,
+    rationale: 'With enableClientSecretInRestApiAccess on, consumer secrets can be fetched programmatically (/apps/oauth/credentials), so a single leaked admin token exposes every app.',
+    remediation: 'Turn the setting off unless an automated rotation process needs it, and then restrict who has the permission.',
+    control: `${CONTROL}: External Client App Settings: REST API Secret Masking`,
+    helpUri: HELP.reviewEcas,
+    check: (app) =>
+      app.facts.org?.settings?.enableClientSecretInRestApiAccess === true
+        ? [{ message: 'The org lets consumer secrets be read through the REST API (enableClientSecretInRestApiAccess).' }]
+        : [],
+  }),
+  rule({
+    id: 'oauth-policies-not-in-source',
+    title: 'OAuth policies are not in source',
+    severity: 'low',
+    rationale:
+      'Refresh-token, IP, session and permitted-user policies are not in the source, so this audit cannot check them and each org keeps whatever an admin or Salesforce\'s defaults set.',
+    remediation: 'Retrieve the app\'s OAuth policies (ExtlClntAppOauthConfigurablePolicies; Connected Apps: oauthPolicy) and keep them with the app.',
+    control: 'OAuth policies (ExtlClntAppOauthConfigurablePolicies metadata reference)',
+    helpUri: HELP.policiesMetadata,
+    check: (app) => (app.policiesInSource ? [] : [{ setting: 'oauthPolicies', message: 'The app\'s OAuth policies are not in the source; they could not be checked.' }]),
+  }),
+  rule({
+    id: 'app-unused',
+    title: 'App not used recently',
+    severity: 'low',
+    rationale: 'An integration nobody uses still holds scopes, secrets and perhaps valid refresh tokens: attack surface with no business value.',
+    remediation: 'Confirm with the owner, revoke its tokens, and delete the app if it is no longer needed.',
+    control: `${CONTROL}: Configure OAuth Policies: Manage External Client App OAuth Usage`,
+    helpUri: HELP.oauthUsage,
+    check: (app, ctx) => {
+      const usage = app.facts.tokenUsage;
+      if (!usage) return [];
+      if (usage.tokens === 0) return [{ setting: 'app', message: 'The app has no OAuth tokens in the org.' }];
+      const last = usage.lastUsed === undefined ? undefined : new Date(usage.lastUsed);
+      if (!last || Number.isNaN(last.getTime())) return [];
+      const idle = wholeDays(last, ctx.now);
+      return idle > ctx.thresholds.unusedAppDays
+        ? [{ setting: 'app', message: `The app's tokens were last used ${idle} days ago (${usage.lastUsed?.slice(0, 10) ?? ''}).` }]
+        : [];
+    },
+  }),
+  rule({
+    id: 'unrecognised-value',
+    title: 'Policy value not recognised',
+    severity: 'low',
+    needsOauth: false,
+    rationale: 'A value the audit does not understand cannot be checked, and Salesforce may reject it on deploy.',
+    remediation: 'Correct the value (see `sf eca validate`).',
+    control: 'Metadata API reference',
+    helpUri: HELP.policiesMetadata,
+    check: (app) => app.notes.map((note) => ({ message: `${note}.` })),
+  }),
+  rule({
+    id: 'waiver-expired',
+    title: 'Policy waiver has expired',
+    severity: 'low',
+    scope: 'config',
+    kinds: [],
+    needsOauth: false,
+    rationale: 'An expired waiver no longer hides its finding; it is reported so the exception is reviewed, renewed or removed.',
+    remediation: 'Fix the finding and delete the waiver, or renew it with a new expiry date and reason.',
+    control: 'plugin-eca policy as code (.eca-policy.json)',
+    helpUri: HELP.reviewEcas,
+    check: () => [],
+  }),
+];
+
+export const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
+
+const byId = new Map(RULES.map((r) => [r.id, r]));
+
+export function ruleById(id: string): Rule | undefined {
+  return byId.get(id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// running rules
+
+/** The name org-level findings are filed under: the org's alias/username, else its id. */
+export function orgName(app: AuditedApp): string {
+  return app.facts.org?.name ?? app.facts.org?.id ?? 'org';
+}
+
+export function appTarget(app: AuditedApp): FindingTarget {
+  const org = app.facts.org?.name ?? app.facts.org?.id;
+  return {
+    type: 'app',
+    kind: app.kind,
+    name: app.name,
+    ...(app.label === undefined ? {} : { label: app.label }),
+    ...(org === undefined ? {} : { org }),
+  };
+}
+
+/** Whether a rule reads this app at all (kind, OAuth, scope). */
+export function ruleApplies(r: Rule, app: AuditedApp): boolean {
+  return r.scope !== 'config' && r.kinds.includes(app.kind) && (!r.needsOauth || app.oauthEnabled);
+}
+
+/** Runs rules on one app, in catalogue order. Org-level findings come once per app here; evaluate() keeps one per org. */
+export function runRules(app: AuditedApp, ctx: RuleContext, rules: readonly Rule[] = RULES): Finding[] {
+  const findings: Finding[] = [];
+  for (const r of rules) {
+    if (!ruleApplies(r, app)) continue;
+    for (const hit of r.check(app, ctx)) {
+      const field = r.scope === 'app' && hit.setting !== undefined ? fieldPath(app, hit.setting) : undefined;
+      const location = field === undefined ? undefined : locate(app, field);
+      const target: FindingTarget =
+        r.scope === 'org'
+          ? { type: 'org', name: orgName(app), ...(app.facts.org?.id === undefined ? {} : { id: app.facts.org.id }) }
+          : appTarget(app);
+      findings.push({
+        ruleId: r.id,
+        severity: hit.severity ?? r.severity,
+        message: hit.message,
+        target,
+        ...(field === undefined ? {} : { field }),
+        ...(location === undefined ? {} : { location }),
+        ...(hit.fix === undefined ? {} : { fix: hit.fix }),
+      });
+    }
+  }
+  return findings;
+}
