@@ -13,6 +13,8 @@ export type OrgApps = {
   connectedApps: Array<ConnectedApp & { id?: string; namespacePrefix?: string; manageableState?: string }>;
   /** satellites whose header was not retrieved (a packaged app's header, for instance) */
   orphans: Component[];
+  /** ExternalClientAppSettings (consumer secret exposure), when asked for */
+  settings?: Record<string, unknown>;
 };
 
 /** The metadata types an org of this API version can return. */
@@ -23,11 +25,14 @@ export function ecaTypesFor(apiVersion: number): string[] {
 export async function readOrgApps(
   access: OrgAccess,
   apiVersion: number,
-  options: { connectedApps?: boolean; name?: string } = {}
+  options: { connectedApps?: boolean; name?: string; settings?: boolean } = {}
 ): Promise<OrgApps> {
   const members = ecaTypesFor(apiVersion).map((type) => ({ type, fullName: '*' }));
   if (options.connectedApps !== false) members.push({ type: CONNECTED_APP.type, fullName: options.name ?? '*' });
-  const retrieved: OrgComponent[] = await access.retrieve(members);
+  if (options.settings) members.push({ type: 'Settings', fullName: 'ExternalClientApp' });
+  const all: OrgComponent[] = await access.retrieve(members);
+  const settings = all.find((c) => c.type === 'ExternalClientAppSettings');
+  const retrieved = all.filter((c) => c !== settings);
   const byKey = new Map(retrieved.map((c) => [`${c.type}:${c.fullName}`, c]));
   const { ecas, orphans } = assembleEcas(retrieved.filter((c) => c.type !== CONNECTED_APP.type));
   return {
@@ -37,5 +42,6 @@ export async function readOrgApps(
     }),
     connectedApps: retrieved.filter((c) => c.type === CONNECTED_APP.type) as OrgApps['connectedApps'],
     orphans,
+    settings: settings ? { ...settings.values } : undefined,
   };
 }

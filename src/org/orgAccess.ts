@@ -126,14 +126,16 @@ export class OrgAccess {
       const zip = await ZipTreeContainer.create(Buffer.from(status.zipFile, 'base64'));
       const components: OrgComponent[] = [];
       for (const path of listZip(zip, '.')) {
-        const found = componentOfFile(path);
-        if (!found || found.format !== 'mdapi') continue;
-        const parsed = parseMetadataXml((await zip.readFile(path)).toString('utf8'));
         const rel = path.replace(/^\.\//, '').replace(/^unpackaged\//, '');
+        const found = componentOfFile(path);
+        const settings = /^settings\/(\w+)\.settings$/.exec(rel);
+        if ((!found || found.format !== 'mdapi') && !settings) continue;
+        const parsed = parseMetadataXml((await zip.readFile(path)).toString('utf8'));
         const p = props.get(rel);
         components.push({
-          type: found.kind.type,
-          fullName: found.fullName,
+          // a Settings file's root names its type (ExternalClientAppSettings)
+          type: found ? found.kind.type : parsed.type,
+          fullName: found ? found.fullName : (settings as RegExpExecArray)[1],
           values: parsed.values,
           id: p?.id || undefined,
           namespacePrefix: p?.namespacePrefix || undefined,

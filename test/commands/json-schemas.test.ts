@@ -34,6 +34,15 @@ describe('--json results follow the schemas in schemas/', () => {
     expect((run.json?.result as { files: unknown[] }).files).to.have.length(5);
   });
 
+  it('eca policy check (with findings: exit 1, still a valid result)', () => {
+    const run = runPlugin(['eca', 'policy', 'check', '--source-dir', 'force-app', '--fail-on', 'high', '--json'], { cwd: join(ROOT, 'examples') });
+    expect(run.status, run.stderr).to.equal(1);
+    expect(run.json?.status).to.equal(1);
+    const validate = validator('eca-policy-check');
+    expect(validate(run.json?.result), JSON.stringify(validate.errors)).to.equal(true);
+    expect((run.json?.result as { passed: boolean }).passed).to.equal(false);
+  });
+
   it('an error under --json is a JSON error with a name, a message and actions, exit 1', () => {
     const run = runPlugin(['eca', 'generate', '--name', 'bad__name', '--template', 'device', '--contact-email', 'a@b.example', '--output-dir', tmpdir(), '--json']);
     expect(run.status).to.equal(1);

@@ -7,3 +7,4 @@ export * from './rules.js';
 export * from './config.js';
 export * from './sarif.js';
 export * from './junit.js';
+export * from './fix.js';
