@@ -45,3 +45,53 @@ export async function readOrgApps(
     settings: settings ? { ...settings.values } : undefined,
   };
 }
+
+export type InstalledEca = {
+  id: string;
+  name: string;
+  label?: string;
+  distributionState?: string;
+  namespacePrefix?: string;
+  permittedUsers?: string;
+  ipRelaxation?: string;
+  refreshTokenPolicy?: string;
+};
+
+type EcaRow = { Id: string; DeveloperName: string; MasterLabel?: string; DistributionState?: string; NamespacePrefix?: string | null };
+type PolicyRow = {
+  ExternalClientApplicationId: string;
+  PermittedUsersPolicyType?: string;
+  IpRelaxationPolicyType?: string;
+  RefreshTokenPolicyType?: string;
+  RefreshTokenValidityPeriod?: number | null;
+  RefreshTokenValidityUnit?: string | null;
+};
+
+/**
+ * ECAs a wildcard retrieve leaves out (installed from a managed package), with the admin policies
+ * a subscriber controls: two queries, whatever the number of apps.
+ */
+export async function readInstalledEcas(access: OrgAccess, retrievedNames: ReadonlySet<string>): Promise<InstalledEca[]> {
+  const apps = await access.query<EcaRow>('SELECT Id, DeveloperName, MasterLabel, DistributionState, NamespacePrefix FROM ExternalClientApplication');
+  const missing = apps.filter((a) => !retrievedNames.has(a.DeveloperName) && !retrievedNames.has(`${a.NamespacePrefix ?? ''}__${a.DeveloperName}`));
+  if (missing.length === 0) return [];
+  const policies = await access.query<PolicyRow>(
+    'SELECT ExternalClientApplicationId, PermittedUsersPolicyType, IpRelaxationPolicyType, RefreshTokenPolicyType, RefreshTokenValidityPeriod, RefreshTokenValidityUnit FROM ExtlClntAppOauthPlcyCnfg'
+  );
+  const byApp = new Map(policies.map((p) => [p.ExternalClientApplicationId, p]));
+  return missing.map((a) => {
+    const p = byApp.get(a.Id);
+    return {
+      id: a.Id,
+      name: a.NamespacePrefix ? `${a.NamespacePrefix}__${a.DeveloperName}` : a.DeveloperName,
+      label: a.MasterLabel,
+      distributionState: a.DistributionState,
+      namespacePrefix: a.NamespacePrefix ?? undefined,
+      permittedUsers: p?.PermittedUsersPolicyType,
+      ipRelaxation: p?.IpRelaxationPolicyType,
+      refreshTokenPolicy: p?.RefreshTokenPolicyType
+        ? `${p.RefreshTokenPolicyType}${p.RefreshTokenValidityPeriod ? ` ${p.RefreshTokenValidityPeriod} ${p.RefreshTokenValidityUnit ?? ''}`.trimEnd() : ''}`
+        : undefined,
+    };
+  });
+}

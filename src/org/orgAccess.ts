@@ -4,20 +4,18 @@
  * component asked for, however many apps there are; a deploy is one zip for all components.
  * Import this module lazily (inside run()): it loads SDR.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Connection } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import {
   ComponentSet,
   RequestStatus,
-  VirtualTreeContainer,
   ZipTreeContainer,
   type DeployMessage,
   type FileProperties,
   type MetadataApiDeployStatus,
-  type VirtualDirectory,
 } from '@salesforce/source-deploy-retrieve';
 import { componentByType, componentOfFile, sourceFilePath } from '../domain/components.js';
 import type { Component } from '../domain/model.js';
@@ -154,25 +152,27 @@ export class OrgAccess {
    * finish in time, so the caller can say how to resume.
    */
   public async deploy(components: readonly Component[], options: { checkOnly: boolean } & PollOptions): Promise<DeployOutcome> {
-    const root = join(tmpdir(), 'eca-deploy-virtual');
-    const dirs = new Map<string, VirtualDirectory>();
-    for (const c of components) {
-      const kind = componentByType(c.type);
-      if (!kind) throw new Error(`no source layout for ${c.type}`);
-      const rel = sourceFilePath(kind, c.fullName);
-      const dirPath = join(root, kind.directory);
-      const dir = dirs.get(dirPath) ?? { dirPath, children: [] };
-      dir.children.push({ name: rel.split('/').pop() as string, data: Buffer.from(serializeMetadataXml(c.type, c.values)) });
-      dirs.set(dirPath, dir);
+    // SDR builds the zip from source files: write them to a private temporary folder
+    const root = await mkdtemp(join(tmpdir(), 'eca-deploy-'));
+    let op;
+    try {
+      for (const c of components) {
+        const kind = componentByType(c.type);
+        if (!kind) throw new Error(`no source layout for ${c.type}`);
+        const file = join(root, sourceFilePath(kind, c.fullName));
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, serializeMetadataXml(c.type, c.values));
+      }
+      const set = ComponentSet.fromSource(root);
+      set.apiVersion = this.apiVersion;
+      set.sourceApiVersion = this.apiVersion;
+      op = await set.deploy({
+        usernameOrConnection: this.conn,
+        apiOptions: { checkOnly: options.checkOnly, rollbackOnError: true, singlePackage: true, ignoreWarnings: false },
+      });
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
-    const tree = new VirtualTreeContainer([{ dirPath: root, children: [...dirs.keys()].map((d) => d.split('/').pop() as string) }, ...dirs.values()]);
-    const set = ComponentSet.fromSource({ fsPaths: [root], tree });
-    set.apiVersion = this.apiVersion;
-    set.sourceApiVersion = this.apiVersion;
-    const op = await set.deploy({
-      usernameOrConnection: this.conn,
-      apiOptions: { checkOnly: options.checkOnly, rollbackOnError: true, singlePackage: true, ignoreWarnings: false },
-    });
     let status: MetadataApiDeployStatus;
     try {
       status = (await op.pollStatus({ frequency: Duration.milliseconds(options.frequencyMs ?? 500), timeout: durationSeconds(options.timeoutSeconds ?? 600) })).response;

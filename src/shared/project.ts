@@ -15,3 +15,13 @@ export async function defaultSourceRoot(cwd: string = process.cwd()): Promise<st
     return undefined;
   }
 }
+
+/** Absolute paths of every package directory of the project around cwd (empty outside a project). */
+export async function packageDirectoryPaths(cwd: string = process.cwd()): Promise<string[]> {
+  try {
+    const project = await SfProject.resolve(cwd);
+    return project.getPackageDirectories().map((p) => resolve(project.getPath(), p.path));
+  } catch {
+    return [];
+  }
+}

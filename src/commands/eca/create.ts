@@ -23,6 +23,12 @@ export type CreateResult = {
   consumerKey?: string;
   setupUrl?: string;
   loginCommand?: string;
+  /** jwt-ci without --certificate: where the generated private key was written (mode 0600); never the key */
+  privateKeyFile?: string;
+  /** the generated certificate's subject and expiry */
+  certificate?: { subject: string; validTo: string };
+  /** secrets a pipeline needs, by name, and where each value comes from (never the values of secrets) */
+  ciSecrets?: Array<{ name: string; source: string }>;
   components: CreatedComponent[];
   files: Array<{ type: string; fullName: string; path: string }>;
   settings: EcaSummary;
@@ -55,6 +61,9 @@ export default class Create extends SfCommand<CreateResult> {
     update: Flags.boolean({ summary: messages.getMessage('flags.update.summary'), default: false }),
     wait: Flags.duration({ char: 'w', unit: 'minutes', summary: messages.getMessage('flags.wait.summary'), defaultValue: 10, min: 1 }),
     'output-dir': Flags.directory({ char: 'd', summary: messages.getMessage('flags.output-dir.summary') }),
+    username: Flags.string({ summary: messages.getMessage('flags.username.summary') }),
+    'key-dir': Flags.directory({ summary: messages.getMessage('flags.key-dir.summary') }),
+    'cert-validity-days': Flags.integer({ summary: messages.getMessage('flags.cert-validity-days.summary'), default: 365, min: 1, max: 3650 }),
     force: Flags.boolean({ char: 'f', summary: appFlagMessages.getMessage('flags.force.summary'), default: false }),
   };
 
@@ -77,7 +86,13 @@ export default class Create extends SfCommand<CreateResult> {
     }
     // the schema decides which fields exist: never write for a version newer than it knows
     const apiVersion = Math.min(orgVersion, schema.LATEST_KNOWN_API_VERSION);
-    const { eca, warnings, version } = await appSource.prepareApp(flags, apiVersion);
+    const generated = flags.template === 'jwt-ci' && !flags.certificate ? await this.planKey(flags) : undefined;
+    const preAuthorized = await this.preAuthorizeUser(flags, conn);
+    const { eca, warnings, version, certificate: certInfo } = await appSource.prepareApp(
+      { ...flags, profiles: preAuthorized },
+      apiVersion,
+      { certificatePem: generated?.keys.certificatePem }
+    );
     const files = flags['output-dir'] ? await appSource.planSourceFiles(eca, resolve(flags['output-dir'])) : [];
     if (files.length) await appSource.checkWritable(files, flags.force);
 
@@ -122,6 +137,7 @@ export default class Create extends SfCommand<CreateResult> {
 
       let id: string | undefined;
       let consumerKey: string | undefined;
+      let isSandbox = false;
       if (flags['dry-run']) {
         mso.skipTo('Reading the app back');
       } else {
@@ -132,12 +148,20 @@ export default class Create extends SfCommand<CreateResult> {
           global ? access.retrieve([{ type: global.type, fullName: global.fullName }]) : Promise.resolve([]),
         ]);
         id = records[0]?.Id;
+        if (flags.template === 'jwt-ci') {
+          const orgRows = await access.query<{ IsSandbox: boolean }>('SELECT IsSandbox FROM Organization');
+          isSandbox = orgRows[0]?.IsSandbox === true;
+        }
         const key = retrieved[0]?.values.consumerKey;
         consumerKey = typeof key === 'string' ? key : undefined;
       }
       mso.stop('completed');
 
       if (files.length) await appSource.writeSourceFiles(files, flags.force);
+      if (generated && !flags['dry-run']) {
+        const { writeFilesAtomically } = await import('../../shared/files.js');
+        await writeFilesAtomically([{ path: generated.keyFile, content: generated.keys.privateKeyPem, mode: 0o600 }]);
+      }
 
       const instanceUrl = conn.instanceUrl.replace(/\/$/, '');
       const result: CreateResult = {
@@ -153,7 +177,18 @@ export default class Create extends SfCommand<CreateResult> {
         setupUrl: flags['dry-run'] ? undefined : `${instanceUrl}/lightning/setup/ManageExternalClientApplication/home`,
         loginCommand:
           flags.template === 'jwt-ci' && consumerKey
-            ? `sf org login jwt --client-id ${consumerKey} --jwt-key-file <private key of the certificate> --username <ci user> --instance-url ${instanceUrl} --alias ci`
+            ? `${isSandbox ? 'SF_AUDIENCE_URL=https://test.salesforce.com ' : ''}sf org login jwt --client-id ${consumerKey} --jwt-key-file ${generated?.keyFile ?? '<private key of the certificate>'} --username ${flags.username ?? '<ci user>'} --instance-url ${instanceUrl} --alias ${eca.name.toLowerCase()}`
+            : undefined,
+        privateKeyFile: generated && !flags['dry-run'] ? generated.keyFile : undefined,
+        certificate: generated ? { subject: certInfo?.subject ?? '', validTo: certInfo?.validTo ?? '' } : undefined,
+        ciSecrets:
+          flags.template === 'jwt-ci' && consumerKey
+            ? [
+                { name: 'SF_CONSUMER_KEY', source: 'the consumer key above' },
+                { name: 'SF_JWT_KEY', source: generated?.keyFile ?? 'the private key of the certificate' },
+                { name: 'SF_USERNAME', source: flags.username ?? 'the CI user' },
+                { name: 'SF_INSTANCE_URL', source: instanceUrl },
+              ]
             : undefined,
         components: outcome.deployed,
         files: files.map((f) => ({ type: f.type, fullName: f.fullName, path: f.path })),
@@ -166,6 +201,44 @@ export default class Create extends SfCommand<CreateResult> {
       mso.error();
       throw e;
     }
+  }
+
+  /** Where the generated key goes, checked before anything is deployed. */
+  private async planKey(flags: { name: string; 'key-dir'?: string; 'cert-validity-days': number; force: boolean }): Promise<{
+    keyFile: string;
+    keys: import('../../shared/keys.js').KeyAndCertificate;
+  }> {
+    if (!flags['key-dir']) throw messages.createError('error.MissingKeyDir', [], [flags.name]);
+    const [{ join, relative: rel, isAbsolute }, { packageDirectoryPaths }, { existingFiles }, { generateKeyAndCertificate }] = await Promise.all([
+      import('node:path'),
+      import('../../shared/project.js'),
+      import('../../shared/files.js'),
+      import('../../shared/keys.js'),
+    ]);
+    const dir = resolve(flags['key-dir']);
+    for (const pkg of await packageDirectoryPaths()) {
+      const r = rel(pkg, dir);
+      if (r === '' || (!r.startsWith('..') && !isAbsolute(r))) throw messages.createError('error.KeyInPackage', [dir, pkg]);
+    }
+    const keyFile = join(dir, `${flags.name}.key`);
+    if ((await existingFiles([keyFile])).length && !flags.force) throw messages.createError('error.KeyExists', [keyFile]);
+    return { keyFile, keys: await generateKeyAndCertificate(flags.name, flags['cert-validity-days']) };
+  }
+
+  /** With --username and no --permission-sets, the CI user's profile is pre-authorized. */
+  private async preAuthorizeUser(
+    flags: { username?: string; profiles?: string[]; 'permission-sets'?: string[] },
+    conn: import('@salesforce/core').Connection
+  ): Promise<string[] | undefined> {
+    if (!flags.username || flags['permission-sets']?.length) return flags.profiles;
+    const rows = (
+      await conn.query<{ Username: string; Profile?: { Name?: string } | null }>(
+        `SELECT Username, Profile.Name FROM User WHERE Username = '${soqlEscape(flags.username)}' AND IsActive = true`
+      )
+    ).records;
+    const profile = rows[0]?.Profile?.Name;
+    if (!profile) throw messages.createError('error.UnknownUser', [flags.username]);
+    return [...new Set([...(flags.profiles ?? []), profile])];
   }
 
   private async checkReferences(access: import('../../org/orgAccess.js').OrgAccess, eca: import('../../domain/model.js').Eca): Promise<void> {
@@ -200,9 +273,16 @@ export default class Create extends SfCommand<CreateResult> {
       ['Setup', r.setupUrl],
     ];
     this.table({ data: rows.filter(([, v]) => v).map(([Key, Value]) => ({ Key, Value: Value as string })) });
+    if (r.privateKeyFile) this.log(messages.getMessage('keyWritten', [r.privateKeyFile]));
     if (r.loginCommand) {
       this.log(messages.getMessage('loginHint'));
       this.log(`  ${r.loginCommand}`);
+    }
+    if (r.ciSecrets) {
+      this.log(messages.getMessage('ciSecretsHint'));
+      for (const s of r.ciSecrets) {
+        this.log(s.name === 'SF_JWT_KEY' && r.privateKeyFile ? `  gh secret set ${s.name} < ${s.source}` : `  gh secret set ${s.name} --body "${s.name === 'SF_CONSUMER_KEY' ? r.consumerKey ?? '' : s.source}"`);
+      }
     }
   }
 }

@@ -39,7 +39,7 @@ export default class List extends SfCommand<ListResult> {
     const { flags } = await this.parse(List);
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
-    const [schema, { OrgAccess }, { readOrgApps }, { summarizeEca, summarizeConnectedApp }] = await Promise.all([
+    const [schema, { OrgAccess }, { readOrgApps, readInstalledEcas }, { summarizeEca, summarizeConnectedApp }] = await Promise.all([
       import('../../domain/schema/index.js'),
       import('../../org/orgAccess.js'),
       import('../../org/apps.js'),
@@ -50,7 +50,9 @@ export default class List extends SfCommand<ListResult> {
       throw messages.createError('error.ApiVersionTooLow', [conn.getApiVersion(), schema.formatApiVersion(schema.MIN_ECA_API_VERSION)]);
     }
     this.spinner.start(messages.getMessage('spinner', [org.getUsername() ?? '']));
-    const apps = await readOrgApps(new OrgAccess(conn, schema.formatApiVersion(version)), version, { connectedApps: !flags['no-connected-apps'] });
+    const access = new OrgAccess(conn, schema.formatApiVersion(version));
+    const apps = await readOrgApps(access, version, { connectedApps: !flags['no-connected-apps'] });
+    const installed = await readInstalledEcas(access, new Set(apps.ecas.map((e) => e.name)));
     this.spinner.stop();
 
     const rows: AppRow[] = [
@@ -70,6 +72,19 @@ export default class List extends SfCommand<ListResult> {
           flows: s.flows,
         };
       }),
+      ...installed.map((i) => ({
+        name: i.name,
+        label: i.label,
+        kind: 'ExternalClientApp' as const,
+        id: i.id,
+        distributionState: i.distributionState,
+        namespacePrefix: i.namespacePrefix,
+        manageableState: 'installed',
+        permittedUsers: i.permittedUsers,
+        refreshTokenPolicy: i.refreshTokenPolicy,
+        ipRelaxation: i.ipRelaxation,
+        flows: [],
+      })),
       ...apps.connectedApps.map((c) => {
         const s = summarizeConnectedApp(c.fullName, c.values);
         return {
@@ -100,7 +115,7 @@ export default class List extends SfCommand<ListResult> {
           'IP Relaxation': r.ipRelaxation ?? '',
           Flows: r.flows.join(', '),
         })),
-        title: messages.getMessage('title', [String(apps.ecas.length), String(apps.connectedApps.length)]),
+        title: messages.getMessage('title', [String(apps.ecas.length + installed.length), String(apps.connectedApps.length)]),
       });
     }
     return { username: org.getUsername() ?? '', orgId: org.getOrgId(), apps: rows };
