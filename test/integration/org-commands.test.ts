@@ -1,0 +1,162 @@
+/**
+ * create, list and display against the org simulator over real HTTPS, with auth stored as the
+ * CLI stores it in an isolated home. Nothing in Org or Connection is stubbed.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
+import { expect } from 'chai';
+import sinon from 'sinon';
+import Create from '../../src/commands/eca/create.js';
+import Display from '../../src/commands/eca/display.js';
+import List from '../../src/commands/eca/list.js';
+import { OrgAccess, DeployTimeoutError } from '../../src/org/orgAccess.js';
+import { buildEca } from '../../src/domain/build.js';
+import { ecaComponents } from '../../src/domain/model.js';
+import { type Harness, startHarness } from '../simulator/harness.js';
+
+async function failure(p: Promise<unknown>): Promise<{ name: string; message: string; actions?: string[]; exitCode?: number }> {
+  try {
+    await p;
+  } catch (e) {
+    return e as { name: string; message: string; actions?: string[]; exitCode?: number };
+  }
+  throw new Error('expected a failure');
+}
+
+describe('create, list and display against the org simulator', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  const sandbox = sinon.createSandbox();
+  const sync = ['--name', 'Acme_Sync', '--template', 'server-to-server', '--run-as', 'integration@dev.acme.example', '--contact-email', 'ops@acme.example', '-o', 'dev', '--json'];
+
+  before(async () => {
+    h = await startHarness({ orgs: ['dev', 'prod'] });
+  });
+  after(async () => {
+    await h?.close();
+  });
+  beforeEach(() => {
+    stubSfCommandUx(sandbox);
+    process.exitCode = undefined;
+  });
+  afterEach(() => sandbox.restore());
+
+  it('create --dry-run validates and changes nothing', async () => {
+    const r = await Create.run([...sync, '--dry-run']);
+    expect(r).to.include({ dryRun: true, name: 'Acme_Sync', updated: false });
+    expect(r.id).to.equal(undefined);
+    expect(h.sim.org('dev').component('ExternalClientApplication', 'Acme_Sync')).to.equal(undefined);
+  });
+
+  it('create deploys the five components and reports the id and consumer key, never the secret', async () => {
+    h.sim.resetLog();
+    const r = await Create.run(sync);
+    expect(r.id).to.match(/^0xI/);
+    expect(r.consumerKey).to.match(/^3MVG9/);
+    expect(r.components.map((c) => c.type).sort()).to.deep.equal([
+      'ExternalClientApplication',
+      'ExtlClntAppConfigurablePolicies',
+      'ExtlClntAppGlobalOauthSettings',
+      'ExtlClntAppOauthConfigurablePolicies',
+      'ExtlClntAppOauthSettings',
+    ]);
+    const secret = h.sim.org('dev').ensureCredentials('Acme_Sync').consumerSecret;
+    expect(secret).to.have.length.greaterThan(10);
+    expect(JSON.stringify(r)).to.not.contain(secret);
+    expect(h.sim.count('soap:deploy')).to.equal(1);
+  });
+
+  it('create refuses an app that exists, and updates it with --update', async () => {
+    const err = await failure(Create.run(sync));
+    expect(err.name).to.equal('AppExistsError');
+    expect(err.actions?.join('\n')).to.contain('--update');
+    const r = await Create.run([...sync, '--update', '--refresh-token', 'lifetime:8h']);
+    expect(r.updated).to.equal(true);
+    const policies = h.sim.org('dev').componentsOf('ExtlClntAppOauthConfigurablePolicies').find((c) => c.values.externalClientApplication === 'Acme_Sync');
+    expect(policies?.values).to.include({ refreshTokenPolicyType: 'SpecificLifetime', refreshTokenValidityPeriod: 8, refreshTokenValidityUnit: 'Hours' });
+  });
+
+  it('create lists every missing user, profile and permission set at once, and deploys nothing', async () => {
+    h.sim.resetLog();
+    const err = await failure(
+      Create.run(['--name', 'Acme_Bad', '--template', 'server-to-server', '--run-as', 'nobody@dev.acme.example', '--permission-sets', 'Missing_PS,CI_Deployer', '--profiles', 'Ghost Profile', '--contact-email', 'a@b.example', '-o', 'dev', '--json'])
+    );
+    expect(err.name).to.equal('MissingReferencesError');
+    expect(err.message).to.contain('user nobody@dev.acme.example').and.contain('permission set Missing_PS').and.contain('profile Ghost Profile');
+    expect(err.message).to.not.contain('CI_Deployer');
+    expect(h.sim.count('soap:deploy')).to.equal(0);
+  });
+
+  it('list shows the app with its policies, the installed app and Connected Apps, with one retrieve', async () => {
+    h.sim.resetLog();
+    const r = await List.run(['-o', 'dev']);
+    const sync = r.apps.find((a) => a.name === 'Acme_Sync');
+    expect(sync).to.deep.include({ kind: 'ExternalClientApp', distributionState: 'Local', permittedUsers: 'AdminApprovedPreAuthorized', ipRelaxation: 'Enforce', refreshTokenPolicy: 'SpecificLifetime 8 Hours' });
+    expect(sync?.flows).to.deep.equal(['client-credentials']);
+    const installed = r.apps.find((a) => a.namespacePrefix === 'sf_insights');
+    expect(installed).to.include({ kind: 'ExternalClientApp', distributionState: 'Packaged' });
+    expect(h.sim.count('soap:retrieve')).to.equal(1);
+    const prod = await List.run(['-o', 'prod']);
+    expect(prod.apps.find((a) => a.name === 'Legacy_Integration')).to.deep.include({ kind: 'ConnectedApp', refreshTokenPolicy: 'infinite', ipRelaxation: 'ENFORCE' });
+  });
+
+  it('display groups every setting by component and redacts a retrieved secret', async () => {
+    h.sim.org('dev').settings.enableConsumerSecretApiAccess = true;
+    try {
+      const r = await Display.run(['--name', 'Acme_Sync', '-o', 'dev']);
+      expect(r.groups.map((g) => g.component)).to.deep.equal([
+        'ExternalClientApplication:Acme_Sync',
+        'ExtlClntAppOauthSettings:Acme_Sync_oauth',
+        'ExtlClntAppGlobalOauthSettings:Acme_Sync_glbloauth',
+        'ExtlClntAppOauthConfigurablePolicies:Acme_Sync_oauthPlcy',
+        'ExtlClntAppConfigurablePolicies:Acme_Sync_plcy',
+      ]);
+      const global = r.groups[2].settings;
+      expect(global.find((s) => s.field === 'consumerSecret')?.value).to.equal('[REDACTED]');
+      expect(global.find((s) => s.field === 'consumerKey')?.value).to.match(/^3MVG9/);
+      const ca = await Display.run(['--name', 'Legacy_Integration', '-o', 'prod']);
+      expect(ca.kind).to.equal('ConnectedApp');
+      expect(ca.groups.map((g) => g.title)).to.include.members(['Basic information', 'OAuth settings', 'OAuth policies']);
+    } finally {
+      h.sim.org('dev').settings.enableConsumerSecretApiAccess = false;
+    }
+  });
+
+  it('display names the apps the org has when the name is unknown', async () => {
+    const err = await failure(Display.run(['--name', 'Nope', '-o', 'dev']));
+    expect(err.name).to.equal('NotFoundError');
+    expect(err.actions?.join('\n')).to.contain('Acme_Sync');
+  });
+
+  it('create --template jwt-ci without a certificate makes the key (0600, outside packages), pre-authorizes the user profile and prints the login line', async () => {
+    const keyDir = mkdtempSync(join(tmpdir(), 'eca-keys-'));
+    try {
+      const r = await Create.run(['--name', 'Acme_CI', '--template', 'jwt-ci', '--username', 'ci@dev.acme.example', '--key-dir', keyDir, '--contact-email', 'ops@acme.example', '-o', 'dev', '--json']);
+      const keyFile = join(keyDir, 'Acme_CI.key');
+      expect(r.privateKeyFile).to.equal(keyFile);
+      expect(statSync(keyFile).mode & 0o777).to.equal(0o600);
+      expect(readFileSync(keyFile, 'utf8')).to.contain('PRIVATE KEY');
+      expect(JSON.stringify(r)).to.not.contain('PRIVATE KEY');
+      expect(r.loginCommand).to.match(new RegExp(`^sf org login jwt --client-id 3MVG9\\S+ --jwt-key-file ${keyFile} --username ci@dev.acme.example --instance-url https://127\\.0\\.0\\.1:\\d+ --alias acme_ci$`));
+      expect(r.settings.profiles).to.deep.equal(['Standard User']);
+      expect(r.ciSecrets?.map((s) => s.name)).to.deep.equal(['SF_CONSUMER_KEY', 'SF_JWT_KEY', 'SF_USERNAME', 'SF_INSTANCE_URL']);
+    } finally {
+      rmSync(keyDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a deploy still running when the wait ends raises DeployTimeoutError with the job id', async () => {
+    h.sim.faults.set({ deployInProgress: true });
+    try {
+      const conn = await h.connection('dev');
+      const { eca } = buildEca({ name: 'Acme_Slow', contactEmail: 'a@b.example', apiVersion: 66, template: 'device' });
+      const err = await failure(new OrgAccess(conn, '66.0').deploy(ecaComponents(eca), { checkOnly: false, timeoutSeconds: 1, frequencyMs: 200 }));
+      expect(err).to.be.instanceOf(DeployTimeoutError);
+      expect((err as unknown as DeployTimeoutError).jobId).to.match(/^0Af/);
+    } finally {
+      h.sim.faults.set({});
+    }
+  });
+});
