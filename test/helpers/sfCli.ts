@@ -2,7 +2,7 @@
  * The real Salesforce CLI (@salesforce/cli from npm, a devDependency) with this plugin linked,
  * in an isolated home: what a user gets after `sf plugins link .`.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -36,19 +36,26 @@ export class SfCli {
   /** A home with the plugin linked (the plugin must be built: lib/ and oclif.manifest.json). */
   public static link(extraEnv: NodeJS.ProcessEnv = {}): SfCli {
     const cli = new SfCli(extraEnv);
-    const r = cli.run(['plugins', 'link', ROOT, '--no-install']);
+    const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'sf'), ['plugins', 'link', ROOT, '--no-install'], { env: cli.env, cwd: cli.home, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`sf plugins link failed: ${r.stderr}`);
     return cli;
   }
 
-  public run(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): SfRun {
-    const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'sf'), args, {
-      cwd: options.cwd ?? this.home,
-      env: { ...this.env, ...options.env },
-      input: options.input,
-      encoding: 'utf8',
-      timeout: 180_000,
-    });
+  /**
+   * Runs sf without blocking this process's event loop: an in-process org simulator must go on
+   * answering while the child talks to it.
+   */
+  public async run(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<SfRun> {
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'sf'), args, { cwd: options.cwd ?? this.home, env: { ...this.env, ...options.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.end(options.input ?? '');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    clearTimeout(timer);
+    const r = { status, stdout, stderr };
     let json;
     if (args.includes('--json')) {
       try {

@@ -1,0 +1,127 @@
+/**
+ * The runtime view of an OAuth app, the same for an External Client App (header plus satellites)
+ * and a Connected App: what the token endpoint needs to decide a grant.
+ */
+import type { MetadataValue, MetadataValues } from '../src/domain/xml.js';
+import {
+  type AppCredentials,
+  CONNECTED_APP_TYPE,
+  GLOBAL_OAUTH_TYPE,
+  HEADER_TYPE,
+  OAUTH_POLICIES_TYPE,
+  OAUTH_SETTINGS_TYPE,
+  type OrgState,
+  type UserRecord,
+} from './store.js';
+
+export type PermittedUsers = 'AllSelfAuthorized' | 'AdminApprovedPreAuthorized';
+
+export type OAuthApp = {
+  kind: 'eca' | 'ca';
+  /** developer name */
+  name: string;
+  label: string;
+  id: string;
+  credentials: AppCredentials;
+  /** PEM or bare base64 DER; enables the JWT bearer flow */
+  certificate?: string;
+  clientCredentialsEnabled: boolean;
+  clientCredentialsUser?: string;
+  permittedUsers: PermittedUsers;
+  profiles: string[];
+  /** permission set API names (ECA) or labels (Connected App) */
+  permissionSets: string[];
+  scopes: string[];
+};
+
+function record(v: MetadataValue | undefined): MetadataValues {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {};
+}
+
+function text(v: MetadataValue | undefined): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+function list(v: MetadataValue | undefined): string[] {
+  const arr = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return arr.filter((x): x is string => typeof x === 'string');
+}
+
+function commaList(v: MetadataValue | undefined): string[] {
+  return (text(v) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** The app that owns a set of credentials ("eca:<App>" or "ca:<App>"), or undefined when it is gone. */
+export function oauthApp(org: OrgState, owner: string): OAuthApp | undefined {
+  const credentials = org.credentials.get(owner);
+  if (!credentials) return undefined;
+  const [kind, name] = owner.split(/:(.*)/s) as ['eca' | 'ca', string];
+  if (kind === 'ca') {
+    const ca = org.component(CONNECTED_APP_TYPE, name);
+    if (!ca) return undefined;
+    const oauth = record(ca.values.oauthConfig);
+    return {
+      kind,
+      name,
+      label: text(ca.values.label) ?? name,
+      id: ca.id,
+      credentials,
+      certificate: text(oauth.certificate),
+      clientCredentialsEnabled: oauth.isClientCredentialEnabled === true,
+      clientCredentialsUser: text(oauth.oauthClientCredentialUser),
+      permittedUsers: oauth.isAdminApproved === true ? 'AdminApprovedPreAuthorized' : 'AllSelfAuthorized',
+      profiles: list(ca.values.profileName),
+      permissionSets: list(ca.values.permissionSetName),
+      scopes: list(oauth.scopes),
+    };
+  }
+  const header = org.component(HEADER_TYPE, name);
+  if (!header) return undefined;
+  const global = org.satellite(name, GLOBAL_OAUTH_TYPE)?.values ?? {};
+  const policy = org.satellite(name, OAUTH_POLICIES_TYPE)?.values ?? {};
+  const settings = org.satellite(name, OAUTH_SETTINGS_TYPE)?.values ?? {};
+  return {
+    kind,
+    name,
+    label: text(header.values.label) ?? name,
+    id: header.id,
+    credentials,
+    certificate: text(global.certificate),
+    clientCredentialsEnabled: global.isClientCredentialsFlowEnabled === true && policy.isClientCredentialsFlowEnabled === true,
+    clientCredentialsUser: text(policy.clientCredentialsFlowUser),
+    permittedUsers: policy.permittedUsersPolicyType === 'AdminApprovedPreAuthorized' ? 'AdminApprovedPreAuthorized' : 'AllSelfAuthorized',
+    profiles: commaList(policy.commaSeparatedProfile),
+    permissionSets: commaList(policy.commaSeparatedPermissionSet),
+    scopes: commaList(settings.commaSeparatedOauthScopes),
+  };
+}
+
+/** Whether an admin-approved app lets this user in: by profile name or by permission set. */
+export function isPreAuthorized(org: OrgState, app: OAuthApp, user: UserRecord): boolean {
+  const profile = org.profile(user.profileId)?.name.toLowerCase();
+  if (profile && app.profiles.some((p) => p.toLowerCase() === profile)) return true;
+  const granted = org.userPermissionSets(user);
+  return app.permissionSets.some((ps) => granted.some((g) => g.name === ps || (app.kind === 'ca' && g.label === ps)));
+}
+
+const SCOPE_TOKENS: Readonly<Record<string, string>> = {
+  Api: 'api',
+  Basic: 'id',
+  Chatter: 'chatter_api',
+  CustomPermissions: 'custom_permissions',
+  Full: 'full',
+  OpenID: 'openid',
+  Profile: 'profile',
+  RefreshToken: 'refresh_token',
+  SFApiPlatform: 'sfap_api',
+  SFAP: 'sfap_api',
+  Web: 'web',
+};
+
+/** The scope string of a token response ("api refresh_token"), from the app's scope names. */
+export function scopeString(scopes: readonly string[]): string {
+  return scopes.map((s) => SCOPE_TOKENS[s] ?? s.toLowerCase()).join(' ');
+}

@@ -1,0 +1,369 @@
+/**
+ * A Metadata API deploy against one org: read the zip, check every file the way Salesforce does
+ * (parse errors and schema problems with line and column, then the platform rules), and apply the
+ * whole set only when nothing failed (or, with rollbackOnError false, the parts that passed).
+ * Creating an ECA's OAuth settings generates its consumer key and secret, and the default OAuth
+ * and app policies the deploy lacks.
+ */
+import JSZip from 'jszip';
+import { componentByPart, componentByType } from '../src/domain/components.js';
+import type { Component } from '../src/domain/model.js';
+import { fieldSince } from '../src/domain/schema/index.js';
+import { orderProblem, validateComponent } from '../src/domain/validate.js';
+import { type ElementPosition, MetadataXmlError, type MetadataValues, parseMetadataXml } from '../src/domain/xml.js';
+import { consumerKey, consumerSecret } from './ids.js';
+import { type Manifest, parseManifest } from './packageXml.js';
+import { platformProblems } from './platformRules.js';
+import { bool, type SoapObject } from './soap.js';
+import {
+  componentKey,
+  CONNECTED_APP_TYPE,
+  credentialsOwner,
+  GLOBAL_OAUTH_TYPE,
+  HEADER_TYPE,
+  mdapiPath,
+  OAUTH_POLICIES_TYPE,
+  OAUTH_SETTINGS_TYPE,
+  type OrgState,
+  POLICIES_TYPE,
+  type Registry,
+  takeSecrets,
+  type UserRecord,
+} from './store.js';
+
+export type DeployOptions = {
+  checkOnly: boolean;
+  rollbackOnError: boolean;
+  singlePackage: boolean;
+  ignoreWarnings: boolean;
+  purgeOnDelete: boolean;
+};
+
+export function readDeployOptions(o: SoapObject): DeployOptions {
+  return {
+    checkOnly: bool(o.checkOnly, false),
+    rollbackOnError: bool(o.rollbackOnError, true),
+    singlePackage: bool(o.singlePackage, false),
+    ignoreWarnings: bool(o.ignoreWarnings, false),
+    purgeOnDelete: bool(o.purgeOnDelete, false),
+  };
+}
+
+export type DeployMessage = {
+  changed: boolean;
+  columnNumber?: number;
+  componentType: string;
+  created: boolean;
+  createdDate: string;
+  deleted: boolean;
+  fileName: string;
+  fullName: string;
+  id?: string;
+  lineNumber?: number;
+  problem?: string;
+  problemType?: 'Error' | 'Warning';
+  success: boolean;
+};
+
+export type DeployOutcome = {
+  status: 'Succeeded' | 'SucceededPartial' | 'Failed';
+  successes: DeployMessage[];
+  failures: DeployMessage[];
+  numberComponentsTotal: number;
+  numberComponentsDeployed: number;
+  numberComponentErrors: number;
+  errorMessage?: string;
+  errorStatusCode?: string;
+};
+
+/** The files of a deploy zip, by path. */
+export type DeployFiles = ReadonlyMap<string, string>;
+
+export async function readDeployZip(base64: string): Promise<DeployFiles> {
+  const zip = await JSZip.loadAsync(Buffer.from(base64, 'base64'));
+  const files = new Map<string, string>();
+  for (const entry of Object.values(zip.files)) {
+    if (!entry.dir) files.set(entry.name.replace(/^\.\//, ''), await entry.async('string'));
+  }
+  return files;
+}
+
+type Candidate = {
+  /** the package folder inside the zip: "" or "unpackaged/" */
+  root: string;
+  type: string;
+  fullName: string;
+  fileName: string;
+  content?: string;
+  /** parsed, for the types the simulator models */
+  component?: Component;
+  elements: ElementPosition[];
+  failure?: { problem: string; line?: number; column?: number };
+};
+
+type Deletion = { type: string; fullName: string; fileName: string };
+
+const MANIFESTS = ['package.xml', 'destructiveChanges.xml', 'destructiveChangesPre.xml', 'destructiveChangesPost.xml'];
+
+function baseName(path: string): string {
+  return path.split('/').pop() ?? path;
+}
+
+function positionOf(elements: readonly ElementPosition[], field: string | undefined): { line?: number; column?: number } {
+  const top = field?.split('.')[0];
+  const el = top ? elements.find((e) => e.name === top) : undefined;
+  return el ? { line: el.line, column: el.column } : {};
+}
+
+/** The file of a member: the MDAPI path for modeled types, else the file named after it. */
+function findFile(files: DeployFiles, root: string, type: string, fullName: string): string | undefined {
+  const known = mdapiPath(type, fullName);
+  if (known) return files.has(root + known) ? root + known : undefined;
+  return [...files.keys()].find((p) => p.startsWith(root) && !p.endsWith('-meta.xml') && baseName(p).replace(/\.[^.]+$/, '') === fullName.split('/').pop());
+}
+
+/** Every member of the manifest, `*` expanded to the files of that type in the package. */
+function members(files: DeployFiles, root: string, manifest: Manifest): Array<{ type: string; fullName: string }> {
+  const out: Array<{ type: string; fullName: string }> = [];
+  for (const t of manifest.types) {
+    for (const m of t.members) {
+      if (m !== '*') {
+        out.push({ type: t.name, fullName: m });
+        continue;
+      }
+      const kind = componentByType(t.name);
+      for (const path of files.keys()) {
+        const prefix = kind ? `${root}${kind.directory}/` : undefined;
+        if (prefix && path.startsWith(prefix) && path.endsWith(`.${kind?.suffix ?? ''}`)) out.push({ type: t.name, fullName: baseName(path).slice(0, -((kind?.suffix.length ?? 0) + 1)) });
+      }
+    }
+  }
+  return out;
+}
+
+function checkFile(c: Candidate, apiVersion: number): void {
+  if (!componentByType(c.type) || c.content === undefined) return;
+  let parsed;
+  try {
+    parsed = parseMetadataXml(c.content);
+  } catch (e) {
+    const err = e instanceof MetadataXmlError ? e : new MetadataXmlError(String(e));
+    c.failure = { problem: `Error parsing file: ${err.message}`, line: err.line, column: err.column };
+    return;
+  }
+  c.elements = parsed.elements;
+  if (parsed.type !== c.type) {
+    c.failure = { problem: `Error parsing file: Element {http://soap.sforce.com/2006/04/metadata}${parsed.type} invalid at this location`, line: 2, column: 1 };
+    return;
+  }
+  const component: Component = { type: c.type, fullName: c.fullName, values: parsed.values };
+  const order = orderProblem(component, parsed.elements);
+  if (order) {
+    c.failure = { problem: order.platformMessage, line: order.line, column: order.column };
+    return;
+  }
+  const first = validateComponent(component, apiVersion)[0];
+  if (first) {
+    c.failure = { problem: first.platformMessage, ...positionOf(parsed.elements, first.field) };
+    return;
+  }
+  c.component = component;
+}
+
+function sameValues(a: MetadataValues, b: MetadataValues): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Values Salesforce fills in for a generated satellite, limited to what the API version knows. */
+function generated(type: string, app: string, apiVersion: number): MetadataValues {
+  const kind = componentByType(type);
+  const label = `${app}${kind?.generatedSuffix ?? ''}`;
+  const values: MetadataValues =
+    type === OAUTH_POLICIES_TYPE
+      ? {
+          externalClientApplication: app,
+          ipRelaxationPolicyType: 'Enforce',
+          isClientCredentialsFlowEnabled: false,
+          isGuestCodeCredFlowEnabled: false,
+          isTokenExchangeFlowEnabled: false,
+          label,
+          permittedUsersPolicyType: 'AllSelfAuthorized',
+          refreshTokenPolicyType: 'Infinite',
+        }
+      : { externalClientApplication: app, isEnabled: true, isOauthPluginEnabled: true, label, startPage: 'OAuth' };
+  return Object.fromEntries(Object.entries(values).filter(([k]) => (fieldSince(type, k) ?? 0) <= apiVersion));
+}
+
+export type DeployContext = { registry: Registry; org: OrgState; user: UserRecord; apiVersion: number };
+
+export class Deployment {
+  private readonly candidates: Candidate[] = [];
+  private readonly deletions: Deletion[] = [];
+  private readonly now = new Date().toISOString();
+  private manifestError?: string;
+
+  public constructor(
+    private readonly ctx: DeployContext,
+    private readonly files: DeployFiles,
+    private readonly options: DeployOptions
+  ) {
+    this.collect();
+  }
+
+  /** Checks everything, applies what it may, and reports as checkDeployStatus does. */
+  public run(): DeployOutcome {
+    if (this.manifestError) {
+      return { status: 'Failed', successes: [], failures: [], numberComponentsTotal: 0, numberComponentsDeployed: 0, numberComponentErrors: 0, errorMessage: this.manifestError, errorStatusCode: 'UNKNOWN_EXCEPTION' };
+    }
+    const { org, registry, apiVersion } = this.ctx;
+    for (const c of this.candidates) checkFile(c, apiVersion);
+    const valid = this.candidates.filter((c) => !c.failure && c.component).map((c) => c.component as Component);
+    const byKey = new Map(this.candidates.map((c) => [componentKey(c.type, c.fullName), c]));
+    for (const p of platformProblems(registry, org, valid, apiVersion)) {
+      const c = byKey.get(p.key);
+      if (c && !c.failure) c.failure = { problem: p.problem, ...positionOf(c.elements, p.field) };
+    }
+    const failed = this.candidates.filter((c) => c.failure);
+    const passed = this.candidates.filter((c) => !c.failure);
+    const apply = !this.options.checkOnly && (failed.length === 0 || !this.options.rollbackOnError);
+    const successes: DeployMessage[] = [
+      { changed: true, componentType: '', created: false, createdDate: this.now, deleted: false, fileName: 'package.xml', fullName: 'package.xml', success: true },
+    ];
+    for (const c of passed) successes.push(apply ? this.applyOne(c) : this.preview(c));
+    for (const d of this.deletions) successes.push(this.deleteOne(d, apply && failed.length === 0));
+    if (apply) this.generateDefaults(passed);
+    const failures = failed.map((c): DeployMessage => {
+      const f = c.failure as NonNullable<Candidate['failure']>;
+      return {
+        changed: false,
+        columnNumber: f.column,
+        componentType: c.type,
+        created: false,
+        createdDate: this.now,
+        deleted: false,
+        fileName: c.fileName,
+        fullName: c.fullName,
+        lineNumber: f.line,
+        problem: f.problem,
+        problemType: 'Error',
+        success: false,
+      };
+    });
+    const status = failed.length === 0 ? 'Succeeded' : !this.options.rollbackOnError && passed.length > 0 ? 'SucceededPartial' : 'Failed';
+    return {
+      status,
+      successes,
+      failures,
+      numberComponentsTotal: this.candidates.length + this.deletions.length,
+      numberComponentsDeployed: passed.length + this.deletions.length,
+      numberComponentErrors: failed.length,
+    };
+  }
+
+  private collect(): void {
+    const roots = [...this.files.keys()].filter((p) => baseName(p) === 'package.xml').map((p) => p.slice(0, -'package.xml'.length));
+    const usable = this.options.singlePackage ? roots.filter((r) => r === '') : roots.filter((r) => r === '' || /^[^/]+\/$/.test(r));
+    if (usable.length === 0) {
+      this.manifestError = this.options.singlePackage && roots.length > 0 ? 'Single package deploy must have package.xml at the root of the zip file' : 'No package.xml found';
+      return;
+    }
+    for (const root of usable) {
+      let manifest: Manifest;
+      try {
+        manifest = parseManifest(this.files.get(`${root}package.xml`) ?? '');
+      } catch (e) {
+        this.manifestError = `Error parsing file: ${root}package.xml: ${e instanceof Error ? e.message : String(e)}`;
+        return;
+      }
+      for (const m of members(this.files, root, manifest)) {
+        const file = findFile(this.files, root, m.type, m.fullName);
+        const fileName = file ?? `${root}${mdapiPath(m.type, m.fullName) ?? `${m.type}/${m.fullName}`}`;
+        const c: Candidate = { ...m, root, fileName, content: file ? this.files.get(file) : undefined, elements: [] };
+        if (!file) c.failure = { problem: `An object '${m.fullName}' of type ${m.type} was named in package.xml, but was not found in zipped directory` };
+        this.candidates.push(c);
+      }
+      for (const name of MANIFESTS.slice(1)) {
+        const xml = this.files.get(root + name);
+        if (!xml) continue;
+        let destructive: Manifest;
+        try {
+          destructive = parseManifest(xml);
+        } catch (e) {
+          this.manifestError = `Error parsing file: ${root}${name}: ${e instanceof Error ? e.message : String(e)}`;
+          return;
+        }
+        for (const t of destructive.types) {
+          for (const fullName of t.members) this.deletions.push({ type: t.name, fullName, fileName: root + name });
+        }
+      }
+    }
+  }
+
+  private preview(c: Candidate): DeployMessage {
+    const existing = this.ctx.org.component(c.type, c.fullName);
+    const values = takeSecrets(c.type, c.component?.values ?? {}).values;
+    return this.message(c, existing?.id, !existing, existing !== undefined && !sameValues(existing.values, values));
+  }
+
+  private message(c: Candidate, id: string | undefined, created: boolean, changed: boolean): DeployMessage {
+    return { changed, componentType: c.type, created, createdDate: this.now, deleted: false, fileName: c.fileName, fullName: c.fullName, id, success: true };
+  }
+
+  private applyOne(c: Candidate): DeployMessage {
+    const { org, user } = this.ctx;
+    const existing = org.component(c.type, c.fullName);
+    if (!c.component) {
+      const stored = org.putComponent(c.type, c.fullName, {}, user.id, { content: c.content, fileName: c.fileName.slice(c.root.length) });
+      return this.message(c, stored.id, !existing, existing?.content !== c.content);
+    }
+    const raw = c.component.values;
+    const { values: stripped, key, secret } = takeSecrets(c.type, raw);
+    const values: MetadataValues = { ...stripped };
+    const owner = credentialsOwner(c.type, raw, c.fullName);
+    if (owner && (c.type === GLOBAL_OAUTH_TYPE || (c.type === CONNECTED_APP_TYPE && raw.oauthConfig !== undefined))) {
+      const rotateKey = values.shouldRotateConsumerKey === true;
+      const rotateSecret = values.shouldRotateConsumerSecret === true;
+      if (rotateKey) values.shouldRotateConsumerKey = false;
+      if (rotateSecret) values.shouldRotateConsumerSecret = false;
+      org.ensureCredentials(owner, rotateKey ? consumerKey() : key, rotateSecret ? consumerSecret() : secret);
+    }
+    const changed = existing !== undefined && !sameValues(existing.values, values);
+    const stored = org.putComponent(c.type, c.fullName, values, user.id);
+    return this.message(c, stored.id, !existing, changed);
+  }
+
+  private deleteOne(d: Deletion, apply: boolean): DeployMessage {
+    const { org } = this.ctx;
+    const existing = org.component(d.type, d.fullName);
+    const base = { changed: false, componentType: d.type, created: false, createdDate: this.now, fileName: d.fileName, fullName: d.fullName, success: true };
+    if (!existing) return { ...base, deleted: false, problem: `No ${d.type} named: ${d.fullName} found`, problemType: 'Warning' };
+    if (apply) {
+      org.components.delete(componentKey(d.type, d.fullName));
+      const owner = credentialsOwner(d.type, existing.values, d.fullName);
+      if (owner && (d.type === GLOBAL_OAUTH_TYPE || d.type === CONNECTED_APP_TYPE || d.type === HEADER_TYPE)) org.credentials.delete(owner);
+    }
+    return { ...base, deleted: true, id: existing.id };
+  }
+
+  /** Default OAuth and app policies for ECAs that have OAuth but lack them, as Salesforce saves them. */
+  private generateDefaults(passed: readonly Candidate[]): void {
+    const { org, user, apiVersion } = this.ctx;
+    const apps = new Set<string>();
+    for (const c of passed) {
+      if (c.type === HEADER_TYPE) apps.add(c.fullName);
+      const owner = c.component?.values.externalClientApplication;
+      if (typeof owner === 'string') apps.add(owner);
+    }
+    for (const app of apps) {
+      if (!org.component(HEADER_TYPE, app)) continue;
+      const hasOauth = org.satellite(app, GLOBAL_OAUTH_TYPE) !== undefined || org.satellite(app, OAUTH_SETTINGS_TYPE) !== undefined;
+      if (!hasOauth) continue;
+      for (const type of [OAUTH_POLICIES_TYPE, POLICIES_TYPE]) {
+        if (org.satellite(app, type) || (fieldSince(type, 'externalClientApplication') ?? 0) > apiVersion) continue;
+        const kind = componentByType(type) ?? componentByPart('policies');
+        org.putComponent(type, `${app}${kind.generatedSuffix}`, generated(type, app, apiVersion), user.id);
+      }
+      if (!org.credentials.has(`eca:${app}`) && org.satellite(app, GLOBAL_OAUTH_TYPE)) org.ensureCredentials(`eca:${app}`);
+    }
+  }
+}

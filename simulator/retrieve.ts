@@ -1,0 +1,120 @@
+/**
+ * A Metadata API retrieve: the members asked for (or `*`), written in MDAPI layout with
+ * serializeMetadataXml, zipped with their package.xml, and the fileProperties Salesforce reports.
+ */
+import JSZip from 'jszip';
+import { serializeMetadataXml } from '../src/domain/xml.js';
+import { valuesForRead } from './metadataView.js';
+import { buildManifest } from './packageXml.js';
+import { objects, text, texts, bool, type SoapObject } from './soap.js';
+import type { OrgState, StoredComponent } from './store.js';
+
+export type FileProperties = {
+  createdById: string;
+  createdByName: string;
+  createdDate: string;
+  fileName: string;
+  fullName: string;
+  id: string;
+  lastModifiedById: string;
+  lastModifiedByName: string;
+  lastModifiedDate: string;
+  manageableState?: string;
+  namespacePrefix?: string;
+  type: string;
+};
+
+export type RetrieveOutcome = {
+  zipFile: string;
+  fileProperties: FileProperties[];
+  messages: Array<{ fileName: string; problem: string }>;
+};
+
+export type RetrieveRequest = {
+  apiVersion: string;
+  singlePackage: boolean;
+  types: Array<{ name: string; members: string[] }>;
+};
+
+export function readRetrieveRequest(request: SoapObject, fallbackVersion: string): RetrieveRequest {
+  const unpackaged = objects(request.unpackaged)[0] ?? {};
+  return {
+    apiVersion: text(request.apiVersion) ?? text(unpackaged.version) ?? fallbackVersion,
+    singlePackage: bool(request.singlePackage, false),
+    types: objects(unpackaged.types).map((t) => ({ name: text(t.name) ?? '', members: texts(t.members) })),
+  };
+}
+
+function userName(org: OrgState, id: string): string {
+  const u = org.user(id);
+  return u ? [u.firstName, u.lastName].filter((s) => s !== '').join(' ') : 'Automated Process';
+}
+
+/** FileProperties of a stored component; `prefix` is "unpackaged/" in a retrieve, "" in listMetadata. */
+export function fileProperties(org: OrgState, c: StoredComponent, prefix: string): FileProperties {
+  return {
+    createdById: c.createdById,
+    createdByName: userName(org, c.createdById),
+    createdDate: c.createdDate,
+    fileName: prefix + c.fileName,
+    fullName: c.fullName,
+    id: c.id,
+    lastModifiedById: c.lastModifiedById,
+    lastModifiedByName: userName(org, c.lastModifiedById),
+    lastModifiedDate: c.lastModifiedDate,
+    manageableState: c.manageableState,
+    ...(c.namespacePrefix ? { namespacePrefix: c.namespacePrefix } : {}),
+    type: c.type,
+  };
+}
+
+function fileContent(org: OrgState, c: StoredComponent, apiVersion: number): string {
+  return c.content ?? serializeMetadataXml(c.type, valuesForRead(org, c, apiVersion));
+}
+
+export async function runRetrieve(org: OrgState, req: RetrieveRequest): Promise<RetrieveOutcome> {
+  const prefix = req.singlePackage ? '' : 'unpackaged/';
+  const apiVersion = Number.parseFloat(req.apiVersion);
+  const found: StoredComponent[] = [];
+  const messages: RetrieveOutcome['messages'] = [];
+  for (const t of req.types) {
+    for (const member of t.members) {
+      if (member === '*') {
+        // a wildcard retrieves the org's own components, not those installed from packages
+        found.push(...org.componentsOf(t.name).filter((c) => c.manageableState !== 'installed'));
+        continue;
+      }
+      const c = org.component(t.name, member);
+      if (c) found.push(c);
+      else messages.push({ fileName: `${prefix}package.xml`, problem: `Entity of type '${t.name}' named '${member}' cannot be found` });
+    }
+  }
+  const unique = [...new Map(found.map((c) => [`${c.type}:${c.fullName}`, c])).values()];
+  const manifestTypes = new Map<string, string[]>();
+  for (const c of unique) manifestTypes.set(c.type, [...(manifestTypes.get(c.type) ?? []), c.fullName]);
+  const zip = new JSZip();
+  const manifest = buildManifest(manifestTypes, req.apiVersion);
+  zip.file(`${prefix}package.xml`, manifest);
+  for (const c of unique) zip.file(prefix + c.fileName, fileContent(org, c, apiVersion));
+  const now = new Date().toISOString();
+  const admin = org.user(org.cliUsername);
+  const packageProps: FileProperties = {
+    createdById: admin?.id ?? '',
+    createdByName: admin ? userName(org, admin.id) : '',
+    createdDate: now,
+    fileName: `${prefix}package.xml`,
+    fullName: `${prefix}package.xml`,
+    id: '',
+    lastModifiedById: admin?.id ?? '',
+    lastModifiedByName: admin ? userName(org, admin.id) : '',
+    lastModifiedDate: now,
+    manageableState: 'unmanaged',
+    type: 'Package',
+  };
+  const buffer = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+  return {
+    zipFile: buffer.toString('base64'),
+    fileProperties: [...unique.map((c) => fileProperties(org, c, prefix)), packageProps],
+    messages,
+  };
+}

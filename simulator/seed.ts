@@ -1,0 +1,151 @@
+/**
+ * The seed format: a readable JSON file that states the orgs a test or a developer needs.
+ *
+ * {
+ *   "orgs": [{
+ *     "alias": "dev", "orgId": "00D...", "name": "Acme Dev", "myDomain": "acme-dev", "isSandbox": false,
+ *     "apiVersion": "66.0",
+ *     "settings": { "enableConsumerSecretApiAccess": false, "enableClientSecretInRestApiAccess": false },
+ *     "profiles": [{ "name": "Integration", "apiOnly": true }],
+ *     "permissionSets": [{ "name": "CI_Deployer", "label": "CI Deployer" }],
+ *     "users": [{ "username": "admin@dev.example", "profile": "System Administrator", "permissionSets": [] }],
+ *     "components": [{ "type": "ExternalClientApplication", "fullName": "Acme", "values": { ... } }],
+ *     "oauthTokens": [{ "app": "Acme", "username": "admin@dev.example", "useCount": 3 }]
+ *   }]
+ * }
+ *
+ * Standard profiles (System Administrator, Standard User, Minimum Access - Salesforce, Minimum
+ * Access - API Only Integrations) exist in every org unless the seed defines a profile of that name.
+ * The first user is the one the CLI logs in as unless `cliUser` names another.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MetadataValues } from '../src/domain/xml.js';
+
+export type OrgSettingsSeed = {
+  enableConsumerSecretApiAccess?: boolean;
+  enableClientSecretInRestApiAccess?: boolean;
+};
+
+export type ProfileSeed = {
+  name: string;
+  /** the profile's "API Only User" permission */
+  apiOnly?: boolean;
+  /** PermissionsModifyAllData */
+  modifyAllData?: boolean;
+};
+
+export type PermissionSetSeed = {
+  /** API name */
+  name: string;
+  label?: string;
+  modifyAllData?: boolean;
+};
+
+export type UserSeed = {
+  username: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  /** profile name */
+  profile: string;
+  /** permission set API names */
+  permissionSets?: string[];
+  isActive?: boolean;
+  /** UserPermissionsApiUserOnly */
+  apiOnly?: boolean;
+};
+
+export type ManageableState = 'unmanaged' | 'installed' | 'released' | 'beta' | 'deleted' | 'deprecated';
+
+export type ComponentSeed = {
+  type: string;
+  fullName: string;
+  values: MetadataValues;
+  namespacePrefix?: string;
+  manageableState?: ManageableState;
+};
+
+export type OAuthTokenSeed = {
+  /** the app's name (ECA or Connected App developer name, or "Salesforce CLI") */
+  app: string;
+  username: string;
+  useCount?: number;
+  lastUsedDate?: string;
+};
+
+export type OrgSeed = {
+  alias: string;
+  /** 15 or 18 characters starting 00D; generated when missing */
+  orgId?: string;
+  name?: string;
+  /** My Domain name: "acme-dev" stands for https://acme-dev.my.salesforce.com (accepted as a JWT audience) */
+  myDomain?: string;
+  isSandbox?: boolean;
+  /** Organization.OrganizationType */
+  edition?: string;
+  instanceName?: string;
+  /** the highest API version the org serves; default 66.0 */
+  apiVersion?: string;
+  settings?: OrgSettingsSeed;
+  profiles?: ProfileSeed[];
+  permissionSets?: PermissionSetSeed[];
+  users: UserSeed[];
+  /** username the CLI logs in as; default the first user */
+  cliUser?: string;
+  components?: ComponentSeed[];
+  oauthTokens?: OAuthTokenSeed[];
+};
+
+export type SeedFile = { orgs: OrgSeed[] };
+
+export const DEFAULT_SEED_FILE = join(dirname(fileURLToPath(import.meta.url)), 'seeds', 'default.json');
+
+function fail(file: string, message: string): never {
+  throw new Error(`${file}: ${message}`);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Checks the parts of a seed that the simulator cannot default; the rest is trusted as typed. */
+export function checkSeed(value: unknown, file = 'seed'): SeedFile {
+  if (!isRecord(value) || !Array.isArray(value.orgs)) fail(file, 'expected {"orgs": [...]}');
+  value.orgs.forEach((org: unknown, i: number) => {
+    const where = `orgs[${i}]`;
+    if (!isRecord(org)) fail(file, `${where} is not an object`);
+    if (typeof org.alias !== 'string' || org.alias === '') fail(file, `${where}.alias is required`);
+    if (org.orgId !== undefined && (typeof org.orgId !== 'string' || !/^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(org.orgId))) {
+      fail(file, `${where}.orgId must be a 15 or 18 character id starting with 00D`);
+    }
+    if (!Array.isArray(org.users) || org.users.length === 0) fail(file, `${where}.users needs at least one user`);
+    org.users.forEach((u: unknown, j: number) => {
+      if (!isRecord(u) || typeof u.username !== 'string' || typeof u.profile !== 'string') {
+        fail(file, `${where}.users[${j}] needs "username" and "profile"`);
+      }
+    });
+    for (const c of Array.isArray(org.components) ? org.components : []) {
+      if (!isRecord(c) || typeof c.type !== 'string' || typeof c.fullName !== 'string' || !isRecord(c.values)) {
+        fail(file, `${where}.components: each needs "type", "fullName" and "values"`);
+      }
+    }
+  });
+  return value as SeedFile;
+}
+
+export function loadSeedFile(file: string = DEFAULT_SEED_FILE): SeedFile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    fail(file, e instanceof Error ? e.message : String(e));
+  }
+  return checkSeed(parsed, file);
+}
+
+/** The seeds of the named orgs from a seed file, in the order asked. */
+export function pickOrgs(seed: SeedFile, aliases: readonly string[], file = 'seed'): OrgSeed[] {
+  return aliases.map((alias) => seed.orgs.find((o) => o.alias === alias) ?? fail(file, `no org "${alias}" (has: ${seed.orgs.map((o) => o.alias).join(', ')})`));
+}

@@ -1,0 +1,360 @@
+/**
+ * The org simulator: one HTTP(S) server on 127.0.0.1 that answers like Salesforce for every
+ * endpoint the plugin and the real `sf` use (OAuth, REST, Metadata API SOAP), for any number of
+ * orgs. Requests find their org through the token they carry (the token endpoint through the
+ * refresh token, consumer key or assertion).
+ *
+ *   const sim = await startSimulator({ orgs: ['dev', 'prod'] });
+ *   sim.login('dev')       // username, refresh token, sfdxAuthUrl for the CLI
+ *   sim.faults.set({ expireSession: { count: 1 } });
+ *   sim.count('soap:retrieve');
+ *   await sim.close();
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate } from 'selfsigned';
+import { type FaultDecision, type FaultMatch, Faults } from './faults.js';
+import { bearerToken, invalidSession, json, notFound, requestLimitExceeded, serverError, type SimRequest, type SimResponse } from './http.js';
+import { MetadataApi } from './metadataApi.js';
+import { OAuthEndpoints } from './oauth.js';
+import { type RequestRecord, RequestLog } from './requestLog.js';
+import { RestApi, restEndpoint, splitDataPath, versionList } from './rest.js';
+import { DEFAULT_SEED_FILE, loadSeedFile, type OrgSeed, pickOrgs } from './seed.js';
+import { invalidSessionFault, parseSoapRequest, requestLimitFault, soapFault, type SoapRequest } from './soap.js';
+import { CLI_CLIENT_ID, DEFAULT_API_VERSION, type OrgState, Registry, type Session, type UserRecord } from './store.js';
+
+export type SimulatorOptions = {
+  /** default https, with a self-signed certificate written to caCertPath */
+  protocol?: 'https' | 'http';
+  /** default 0: a free port */
+  port?: number;
+  /** default simulator/seeds/default.json */
+  seedFile?: string;
+  /** aliases from the seed file, or whole seeds; default every org of the seed file */
+  orgs?: ReadonlyArray<string | OrgSeed>;
+  /** delay every answer by this many milliseconds */
+  latencyMs?: number;
+  /** print each request to stderr */
+  verbose?: boolean;
+};
+
+/** What the CLI needs to log in to an org of the simulator. */
+export type OrgLogin = {
+  alias: string;
+  username: string;
+  orgId: string;
+  userId: string;
+  instanceUrl: string;
+  loginUrl: string;
+  clientId: string;
+  refreshToken: string;
+  /** force://PlatformCLI::<refreshToken>@127.0.0.1:<port>, for `sf org login sfdx-url` */
+  sfdxAuthUrl: string;
+  caCertPath?: string;
+};
+
+/** What a handler answered, and what it learned about the request for the log. */
+type Outcome = { response: SimResponse; org?: OrgState; detail?: string };
+type Routed = { endpoint: string; org?: OrgState; detail?: string; respond: () => Promise<Outcome> | Outcome };
+
+const answer = (response: SimResponse): Outcome => ({ response });
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function collapse(path: string): string {
+  return path.replace(/\/{2,}/g, '/');
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export class Simulator {
+  public readonly faults = new Faults();
+  public readonly log = new RequestLog();
+  private readonly registry: Registry;
+  private readonly oauth: OAuthEndpoints;
+  private readonly rest = new RestApi();
+  private readonly metadata: MetadataApi;
+
+  /** @internal use startSimulator */
+  public constructor(
+    private readonly server: Server,
+    public readonly baseUrl: string,
+    public readonly caCertPath: string | undefined,
+    /** the PEM of the server certificate (https only) */
+    public readonly caCert: string | undefined,
+    private readonly verbose: boolean,
+    private readonly tempDir: string | undefined
+  ) {
+    this.registry = new Registry(baseUrl);
+    this.oauth = new OAuthEndpoints(this.registry);
+    this.metadata = new MetadataApi(this.registry, this.faults);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      void this.serve(req, res);
+    });
+  }
+
+  public get protocol(): 'http' | 'https' {
+    return this.baseUrl.startsWith('https') ? 'https' : 'http';
+  }
+
+  public get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Every request answered since the last resetLog(), oldest first. */
+  public get requests(): readonly RequestRecord[] {
+    return this.log.records;
+  }
+
+  /** Requests matching an endpoint key ("soap:retrieve", "soap:*"), a path, or a RegExp. */
+  public count(match?: FaultMatch): number {
+    return this.log.count(match);
+  }
+
+  public counts(): Record<string, number> {
+    return this.log.counts();
+  }
+
+  public resetLog(): void {
+    this.log.reset();
+  }
+
+  public addOrg(seed: OrgSeed): OrgState {
+    return this.registry.addOrg(seed);
+  }
+
+  /** The live state of an org: change it to arrange a test, read it to assert. */
+  public org(alias: string): OrgState {
+    return this.registry.org(alias);
+  }
+
+  public get orgs(): OrgState[] {
+    return [...this.registry.orgs.values()];
+  }
+
+  public login(alias: string): OrgLogin {
+    const org = this.org(alias);
+    const user = org.user(org.cliUsername) as UserRecord;
+    const host = new URL(this.baseUrl).host;
+    return {
+      alias,
+      username: user.username,
+      orgId: org.orgId,
+      userId: user.id,
+      instanceUrl: this.baseUrl,
+      loginUrl: this.baseUrl,
+      clientId: CLI_CLIENT_ID,
+      refreshToken: org.cliRefreshToken,
+      sfdxAuthUrl: `force://${CLI_CLIENT_ID}::${org.cliRefreshToken}@${host}`,
+      ...(this.caCertPath ? { caCertPath: this.caCertPath } : {}),
+    };
+  }
+
+  /** A fresh access token for a user of the org (default: the CLI user). */
+  public issueAccessToken(alias: string, username?: string): string {
+    const org = this.org(alias);
+    const user = org.user(username ?? org.cliUsername);
+    if (!user) throw new Error(`org ${alias} has no user ${username ?? ''}`);
+    return this.registry.issueSession(org, user, 'Simulator').token;
+  }
+
+  /** Invalidates the access tokens of one org (or all): clients must refresh. */
+  public expireSessions(alias?: string): number {
+    return this.registry.expireSessions(alias ? this.org(alias) : undefined);
+  }
+
+  public async close(): Promise<void> {
+    this.server.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+  }
+
+  private session(token: string | undefined): { session: Session; org: OrgState; user: UserRecord } | undefined {
+    const session = token ? this.registry.sessions.get(token) : undefined;
+    const org = session ? this.registry.orgById(session.orgId) : undefined;
+    const user = session && org ? org.user(session.userId) : undefined;
+    return session && org && user?.isActive ? { session, org, user } : undefined;
+  }
+
+  private route(req: SimRequest): { routed: Routed; token?: string; soap?: SoapRequest } {
+    const { method, path } = req;
+    if (path === '/services/oauth2/token' && method === 'POST') {
+      return { routed: { endpoint: 'oauth:token', respond: () => this.oauth.token(req) } };
+    }
+    if (path === '/services/oauth2/revoke') {
+      return { routed: { endpoint: 'oauth:revoke', respond: () => this.oauth.revoke(req) } };
+    }
+    const token = bearerToken(req);
+    const auth = this.session(token);
+    if (path === '/services/oauth2/userinfo') {
+      return { token, routed: { endpoint: 'oauth:userinfo', org: auth?.org, respond: () => this.oauth.userinfo(auth?.session) } };
+    }
+    if (path === '/services/data' || path === '/services/data/') {
+      const max = auth?.org.apiVersion ?? this.orgs.map((o) => o.apiVersion).sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a))[0] ?? DEFAULT_API_VERSION;
+      return { routed: { endpoint: 'rest:versions', org: auth?.org, respond: () => answer(json(200, versionList(max))) } };
+    }
+    const data = splitDataPath(path);
+    if (data) {
+      return {
+        token,
+        routed: {
+          endpoint: restEndpoint(data.rest),
+          org: auth?.org,
+          detail: req.query.get('q') ?? undefined,
+          respond: () => answer(auth ? this.rest.handle(req, auth.org, data.version, data.rest) : invalidSession()),
+        },
+      };
+    }
+    const soapPath = /^\/services\/Soap\/m\/(\d+\.\d)(?:\/[A-Za-z0-9]+)?\/?$/.exec(path);
+    if (soapPath && method === 'POST') {
+      const soap = parseSoapRequest(req.body.toString('utf8'));
+      if (!soap) return { routed: { endpoint: 'soap:invalid', respond: () => answer(soapFault('soapenv:Client', 'Unable to parse the SOAP request')) } };
+      const soapAuth = this.session(soap.sessionId);
+      const version = soapPath[1];
+      return {
+        token: soap.sessionId,
+        soap,
+        routed: {
+          endpoint: `soap:${soap.operation}`,
+          org: soapAuth?.org,
+          detail: MetadataApi.detail(soap),
+          respond: async () => {
+            if (!soapAuth) return answer(invalidSessionFault());
+            if (Number.parseFloat(version) > Number.parseFloat(soapAuth.org.apiVersion)) {
+              return answer(soapFault('sf:UNSUPPORTED_API_VERSION', 'UNSUPPORTED_API_VERSION: Invalid Api version specified on URL'));
+            }
+            return answer(await this.metadata.handle(soap, soapAuth.org, soapAuth.user, version));
+          },
+        },
+      };
+    }
+    return { routed: { endpoint: 'notfound', respond: () => answer(notFound()) } };
+  }
+
+  private faultResponse(decision: FaultDecision, soap: boolean, token: string | undefined): SimResponse {
+    switch (decision.kind) {
+      case 'error':
+        return soap && decision.status === 500 ? soapFault('sf:UNKNOWN_EXCEPTION', 'UNKNOWN_EXCEPTION: An unexpected error occurred.') : serverError(decision.status);
+      case 'requestLimit':
+        return soap ? requestLimitFault() : requestLimitExceeded();
+      case 'expireSession':
+        if (token) this.registry.sessions.delete(token);
+        return soap ? invalidSessionFault() : invalidSession();
+      default:
+        return notFound();
+    }
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const simReq: SimRequest = {
+      method: req.method ?? 'GET',
+      path: collapse(url.pathname),
+      query: url.searchParams,
+      headers: req.headers,
+      body: await readBody(req),
+    };
+    const { routed, token, soap } = this.route(simReq);
+    const decision = this.faults.decide(routed.endpoint, simReq.path, token !== undefined && this.registry.sessions.has(token));
+    if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);
+    const record = (status: number, fault?: string, outcome?: Outcome): void => {
+      const org = outcome?.org ?? routed.org;
+      const entry = { method: simReq.method, path: simReq.path, endpoint: routed.endpoint, detail: outcome?.detail ?? routed.detail, status, org: org?.alias, fault, durationMs: Date.now() - started };
+      this.log.add(entry);
+      if (this.verbose) process.stderr.write(`${entry.method} ${entry.path} ${entry.endpoint} -> ${status}${fault ? ` (${fault})` : ''}\n`);
+    };
+    if (decision?.kind === 'drop') {
+      record(0, 'drop');
+      req.socket.destroy();
+      return;
+    }
+    let outcome: Outcome;
+    try {
+      outcome = decision ? answer(this.faultResponse(decision, soap !== undefined, token)) : await routed.respond();
+    } catch (e) {
+      process.stderr.write(`simulator: ${simReq.method} ${simReq.path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      outcome = answer(serverError(500));
+    }
+    const { response } = outcome;
+    record(response.status, decision?.kind, outcome);
+    res.writeHead(response.status, { 'Content-Type': response.contentType, 'Content-Length': Buffer.byteLength(response.body) });
+    res.end(response.body);
+  }
+}
+
+let tlsCache: Promise<{ key: string; cert: string }> | undefined;
+
+/**
+ * One certificate per process: clients (undici) cache TLS sessions by host without the port, and
+ * a session from an earlier simulator offered to a new one with another certificate fails.
+ */
+function tlsMaterial(): Promise<{ key: string; cert: string }> {
+  tlsCache ??= generateTlsMaterial();
+  return tlsCache;
+}
+
+async function generateTlsMaterial(): Promise<{ key: string; cert: string }> {
+  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notAfterDate: new Date(Date.now() + 7 * 86_400_000),
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+    ],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const protocol = opts.protocol ?? 'https';
+  let server: Server;
+  let caCert: string | undefined;
+  let caCertPath: string | undefined;
+  let tempDir: string | undefined;
+  if (protocol === 'https') {
+    const tls = await tlsMaterial();
+    server = createHttpsServer({ key: tls.key, cert: tls.cert });
+    caCert = tls.cert;
+    tempDir = mkdtempSync(join(tmpdir(), 'eca-sim-'));
+    caCertPath = join(tempDir, 'ca.pem');
+    writeFileSync(caCertPath, caCert);
+  } else {
+    server = createHttpServer();
+  }
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const sim = new Simulator(server, `${protocol}://127.0.0.1:${port}`, caCertPath, caCert, opts.verbose ?? false, tempDir);
+  if (opts.latencyMs) sim.faults.update({ latencyMs: opts.latencyMs });
+  const seedFile = opts.seedFile ?? DEFAULT_SEED_FILE;
+  const wanted = opts.orgs;
+  try {
+    if (wanted === undefined || wanted.some((o) => typeof o === 'string')) {
+      const file = loadSeedFile(seedFile);
+      const seeds = wanted === undefined ? file.orgs : wanted.map((o) => (typeof o === 'string' ? pickOrgs(file, [o], seedFile)[0] : o));
+      for (const seed of seeds) sim.addOrg(seed);
+    } else {
+      for (const seed of wanted) sim.addOrg(seed as OrgSeed);
+    }
+  } catch (e) {
+    await sim.close();
+    throw e;
+  }
+  return sim;
+}

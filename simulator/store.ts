@@ -1,0 +1,402 @@
+/**
+ * The simulator's state: orgs (users, profiles, permission sets, settings, metadata components,
+ * app credentials) and the sessions and refresh tokens issued for them. All orgs share one
+ * server; requests find their org through the token they carry.
+ */
+import { componentByPart, componentByType, mdapiFilePath } from '../src/domain/components.js';
+import type { MetadataValue, MetadataValues } from '../src/domain/xml.js';
+import { accessToken, consumerKey, consumerSecret, IdFactory, KEY_PREFIX, refreshToken, sameId, to15, to18 } from './ids.js';
+import type { ComponentSeed, ManageableState, OrgSeed } from './seed.js';
+
+export const DEFAULT_API_VERSION = '66.0';
+/** The client id `sf` logs in with. */
+export const CLI_CLIENT_ID = 'PlatformCLI';
+export const CLI_APP_NAME = 'Salesforce CLI';
+
+export const HEADER_TYPE = componentByPart('header').type;
+export const GLOBAL_OAUTH_TYPE = componentByPart('globalOauthSettings').type;
+export const OAUTH_SETTINGS_TYPE = componentByPart('oauthSettings').type;
+export const OAUTH_POLICIES_TYPE = componentByPart('oauthPolicies').type;
+export const POLICIES_TYPE = componentByPart('policies').type;
+export const CONNECTED_APP_TYPE = 'ConnectedApp';
+
+export type OrgSettings = {
+  enableConsumerSecretApiAccess: boolean;
+  enableClientSecretInRestApiAccess: boolean;
+};
+
+export type ProfileRecord = { id: string; name: string; apiOnly: boolean; modifyAllData: boolean };
+export type PermissionSetRecord = { id: string; name: string; label: string; modifyAllData: boolean };
+export type UserRecord = {
+  id: string;
+  username: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  profileId: string;
+  permissionSetIds: string[];
+  isActive: boolean;
+  apiOnly: boolean;
+  createdDate: string;
+};
+
+export type StoredComponent = {
+  id: string;
+  type: string;
+  fullName: string;
+  /** field values without consumerKey/consumerSecret, which live in the org's credentials */
+  values: MetadataValues;
+  /** MDAPI path inside a retrieve zip: "externalClientApps/Acme.eca" */
+  fileName: string;
+  /** the file as deployed, for types the simulator does not model */
+  content?: string;
+  namespacePrefix?: string;
+  manageableState: ManageableState;
+  createdDate: string;
+  createdById: string;
+  lastModifiedDate: string;
+  lastModifiedById: string;
+};
+
+export type AppCredentials = { consumerKey: string; consumerSecret: string; consumerId: string };
+
+export type OAuthTokenRecord = {
+  id: string;
+  appName: string;
+  userId: string;
+  useCount: number;
+  lastUsedDate: string;
+  createdDate: string;
+};
+
+export type Session = { token: string; orgId: string; userId: string; app: string; issuedAt: number };
+export type RefreshGrant = { token: string; orgId: string; userId: string; clientId: string; app: string };
+
+const STANDARD_PROFILES: ReadonlyArray<Omit<ProfileRecord, 'id'>> = [
+  { name: 'System Administrator', apiOnly: false, modifyAllData: true },
+  { name: 'Standard User', apiOnly: false, modifyAllData: false },
+  { name: 'Minimum Access - Salesforce', apiOnly: false, modifyAllData: false },
+  { name: 'Minimum Access - API Only Integrations', apiOnly: true, modifyAllData: false },
+];
+
+const eq = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+export function componentKey(type: string, fullName: string): string {
+  return `${type}:${fullName}`;
+}
+
+/** Where a component lives in an MDAPI zip; undefined for types the simulator does not model. */
+export function mdapiPath(type: string, fullName: string): string | undefined {
+  const kind = componentByType(type);
+  return kind ? mdapiFilePath(kind, fullName) : undefined;
+}
+
+/** "eca:<App>" or "ca:<App>": the owner of a set of credentials. */
+export function credentialsOwner(type: string, values: MetadataValues, fullName: string): string | undefined {
+  if (type === CONNECTED_APP_TYPE) return `ca:${fullName}`;
+  if (type === HEADER_TYPE) return `eca:${fullName}`;
+  const owner = values.externalClientApplication;
+  return type === GLOBAL_OAUTH_TYPE && typeof owner === 'string' ? `eca:${owner}` : undefined;
+}
+
+function asRecord(v: MetadataValue | undefined): MetadataValues | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
+}
+
+/** Removes consumerKey/consumerSecret from a component's values; returns them. */
+export function takeSecrets(type: string, values: MetadataValues): { values: MetadataValues; key?: string; secret?: string } {
+  const str = (v: MetadataValue | undefined): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+  if (type === GLOBAL_OAUTH_TYPE) {
+    const { consumerKey: key, consumerSecret: secret, ...rest } = values;
+    return { values: rest, key: str(key), secret: str(secret) };
+  }
+  if (type === CONNECTED_APP_TYPE) {
+    const oauth = asRecord(values.oauthConfig);
+    if (!oauth) return { values };
+    const { consumerKey: key, consumerSecret: secret, ...rest } = oauth;
+    return { values: { ...values, oauthConfig: rest }, key: str(key), secret: str(secret) };
+  }
+  return { values };
+}
+
+export class OrgState {
+  public readonly alias: string;
+  public readonly orgId: string;
+  public name: string;
+  public isSandbox: boolean;
+  public edition: string;
+  public instanceName: string;
+  public myDomain: string;
+  public apiVersion: string;
+  public readonly settings: OrgSettings;
+  public readonly profiles: ProfileRecord[] = [];
+  public readonly permissionSets: PermissionSetRecord[] = [];
+  public readonly users: UserRecord[] = [];
+  public readonly components = new Map<string, StoredComponent>();
+  /** by credentialsOwner(): "eca:<App>" / "ca:<App>" */
+  public readonly credentials = new Map<string, AppCredentials>();
+  public readonly oauthTokens: OAuthTokenRecord[] = [];
+  public cliUsername: string;
+  /** the refresh token `sf` holds for cliUsername (client id PlatformCLI) */
+  public cliRefreshToken = '';
+  private readonly derivedIds = new Map<string, string>();
+
+  public constructor(
+    seed: OrgSeed,
+    private readonly ids: IdFactory,
+    public instanceUrl: string
+  ) {
+    this.alias = seed.alias;
+    this.orgId = seed.orgId ? to18(seed.orgId) : ids.id(KEY_PREFIX.Organization);
+    this.name = seed.name ?? `${seed.alias} org`;
+    this.isSandbox = seed.isSandbox ?? false;
+    this.edition = seed.edition ?? 'Developer Edition';
+    this.instanceName = seed.instanceName ?? 'SIM1';
+    this.myDomain = seed.myDomain ?? `${seed.alias}-sim`;
+    this.apiVersion = seed.apiVersion ?? DEFAULT_API_VERSION;
+    this.settings = {
+      enableConsumerSecretApiAccess: seed.settings?.enableConsumerSecretApiAccess ?? false,
+      enableClientSecretInRestApiAccess: seed.settings?.enableClientSecretInRestApiAccess ?? false,
+    };
+    for (const p of STANDARD_PROFILES) {
+      if (!seed.profiles?.some((s) => eq(s.name, p.name))) this.profiles.push({ id: ids.id(KEY_PREFIX.Profile), ...p });
+    }
+    for (const p of seed.profiles ?? []) {
+      this.profiles.push({ id: ids.id(KEY_PREFIX.Profile), name: p.name, apiOnly: p.apiOnly ?? false, modifyAllData: p.modifyAllData ?? false });
+    }
+    for (const ps of seed.permissionSets ?? []) {
+      this.permissionSets.push({ id: ids.id(KEY_PREFIX.PermissionSet), name: ps.name, label: ps.label ?? ps.name.replace(/_/g, ' '), modifyAllData: ps.modifyAllData ?? false });
+    }
+    const created = new Date().toISOString();
+    for (const u of seed.users) {
+      const profile = this.profile(u.profile);
+      if (!profile) throw new Error(`org ${seed.alias}: user ${u.username} names unknown profile "${u.profile}"`);
+      const permissionSetIds = (u.permissionSets ?? []).map((name) => {
+        const ps = this.permissionSet(name);
+        if (!ps) throw new Error(`org ${seed.alias}: user ${u.username} names unknown permission set "${name}"`);
+        return ps.id;
+      });
+      const local = u.username.split('@')[0];
+      this.users.push({
+        id: ids.id(KEY_PREFIX.User),
+        username: u.username,
+        firstName: u.firstName ?? '',
+        lastName: u.lastName ?? local,
+        email: u.email ?? u.username,
+        profileId: profile.id,
+        permissionSetIds,
+        isActive: u.isActive ?? true,
+        apiOnly: u.apiOnly ?? false,
+        createdDate: created,
+      });
+    }
+    this.cliUsername = seed.cliUser ?? seed.users[0].username;
+    if (!this.user(this.cliUsername)) throw new Error(`org ${seed.alias}: cliUser ${this.cliUsername} is not one of its users`);
+    for (const c of seed.components ?? []) this.addComponent(c);
+    for (const t of seed.oauthTokens ?? []) {
+      const user = this.user(t.username);
+      if (!user) throw new Error(`org ${seed.alias}: oauthTokens names unknown user ${t.username}`);
+      this.oauthTokens.push({
+        id: ids.id(KEY_PREFIX.OauthToken),
+        appName: t.app,
+        userId: user.id,
+        useCount: t.useCount ?? 1,
+        lastUsedDate: t.lastUsedDate ?? created,
+        createdDate: created,
+      });
+    }
+  }
+
+  public get orgId15(): string {
+    return to15(this.orgId);
+  }
+
+  /** https://<myDomain>.my.salesforce.com (or the sandbox form): the org's nominal My Domain URL */
+  public get myDomainUrl(): string {
+    return this.isSandbox ? `https://${this.myDomain}.sandbox.my.salesforce.com` : `https://${this.myDomain}.my.salesforce.com`;
+  }
+
+  public newId(prefix: string): string {
+    return this.ids.id(prefix);
+  }
+
+  /** A stable id for a computed row (the same key gives the same id). */
+  public newIdFor(key: string, prefix: string): string {
+    let id = this.derivedIds.get(key);
+    if (!id) {
+      id = this.newId(prefix);
+      this.derivedIds.set(key, id);
+    }
+    return id;
+  }
+
+  public profile(nameOrId: string): ProfileRecord | undefined {
+    return this.profiles.find((p) => eq(p.name, nameOrId) || sameId(p.id, nameOrId));
+  }
+
+  public permissionSet(name: string): PermissionSetRecord | undefined {
+    return this.permissionSets.find((p) => eq(p.name, name));
+  }
+
+  public user(usernameOrId: string): UserRecord | undefined {
+    return this.users.find((u) => eq(u.username, usernameOrId) || (usernameOrId.length >= 15 && sameId(u.id, usernameOrId)));
+  }
+
+  public userPermissionSets(user: UserRecord): PermissionSetRecord[] {
+    return this.permissionSets.filter((ps) => user.permissionSetIds.includes(ps.id));
+  }
+
+  public isAdmin(user: UserRecord): boolean {
+    return (this.profile(user.profileId)?.modifyAllData ?? false) || this.userPermissionSets(user).some((ps) => ps.modifyAllData);
+  }
+
+  public isApiOnly(user: UserRecord): boolean {
+    return user.apiOnly || (this.profile(user.profileId)?.apiOnly ?? false);
+  }
+
+  public component(type: string, fullName: string): StoredComponent | undefined {
+    return this.components.get(componentKey(type, fullName));
+  }
+
+  public componentsOf(type: string): StoredComponent[] {
+    return [...this.components.values()].filter((c) => c.type === type).sort((a, b) => a.fullName.localeCompare(b.fullName));
+  }
+
+  /** The satellites whose externalClientApplication names the app. */
+  public satellitesOf(app: string): StoredComponent[] {
+    return [...this.components.values()].filter((c) => c.type !== HEADER_TYPE && c.values.externalClientApplication === app);
+  }
+
+  /** The app's satellite of one type, found through externalClientApplication. */
+  public satellite(app: string, type: string): StoredComponent | undefined {
+    return this.satellitesOf(app).find((c) => c.type === type);
+  }
+
+  /** Creates or replaces a component; keeps id and creation data of the one it replaces. */
+  public putComponent(type: string, fullName: string, values: MetadataValues, userId: string, extra: Partial<StoredComponent> = {}): StoredComponent {
+    const now = new Date().toISOString();
+    const existing = this.component(type, fullName);
+    const stored: StoredComponent = {
+      id: existing?.id ?? this.newId(type === HEADER_TYPE ? KEY_PREFIX.ExternalClientApplication : type === CONNECTED_APP_TYPE ? KEY_PREFIX.ConnectedApplication : KEY_PREFIX.MetadataComponent),
+      type,
+      fullName,
+      values,
+      fileName: existing?.fileName ?? mdapiPath(type, fullName) ?? `${type}/${fullName}`,
+      manageableState: existing?.manageableState ?? 'unmanaged',
+      namespacePrefix: existing?.namespacePrefix,
+      createdDate: existing?.createdDate ?? now,
+      createdById: existing?.createdById ?? userId,
+      lastModifiedDate: now,
+      lastModifiedById: userId,
+      ...extra,
+    };
+    this.components.set(componentKey(type, fullName), stored);
+    return stored;
+  }
+
+  /** The credentials of an app, created on first use. */
+  public ensureCredentials(owner: string, key?: string, secret?: string): AppCredentials {
+    const existing = this.credentials.get(owner);
+    const creds: AppCredentials = {
+      consumerKey: key ?? existing?.consumerKey ?? consumerKey(),
+      consumerSecret: secret ?? existing?.consumerSecret ?? consumerSecret(),
+      consumerId: existing?.consumerId ?? this.newId(KEY_PREFIX.OauthConsumer),
+    };
+    this.credentials.set(owner, creds);
+    return creds;
+  }
+
+  /** Counts a use of an app by a user (OauthToken / OAuth usage). */
+  public recordUsage(appName: string, userId: string): void {
+    const now = new Date().toISOString();
+    const row = this.oauthTokens.find((t) => t.appName === appName && t.userId === userId);
+    if (row) {
+      row.useCount++;
+      row.lastUsedDate = now;
+    } else {
+      this.oauthTokens.push({ id: this.newId(KEY_PREFIX.OauthToken), appName, userId, useCount: 1, lastUsedDate: now, createdDate: now });
+    }
+  }
+
+  /**
+   * Adds a component as a seed states it (no deploy checks): consumerKey/consumerSecret in its
+   * values become the app's credentials, generated when missing.
+   */
+  public addComponent(c: ComponentSeed): StoredComponent {
+    const admin = this.user(this.cliUsername) as UserRecord;
+    const { values, key, secret } = takeSecrets(c.type, c.values);
+    const stored = this.putComponent(c.type, c.fullName, values, admin.id, {
+      namespacePrefix: c.namespacePrefix,
+      manageableState: c.manageableState ?? (c.namespacePrefix ? 'installed' : 'unmanaged'),
+    });
+    const hasOauth = c.type === GLOBAL_OAUTH_TYPE || (c.type === CONNECTED_APP_TYPE && c.values.oauthConfig !== undefined);
+    const owner = credentialsOwner(c.type, c.values, c.fullName);
+    if (owner && hasOauth) this.ensureCredentials(owner, key, secret);
+    return stored;
+  }
+}
+
+/** Every org on the server, and the tokens that lead to them. */
+export class Registry {
+  public readonly ids = new IdFactory();
+  public readonly orgs = new Map<string, OrgState>();
+  public readonly sessions = new Map<string, Session>();
+  public readonly refreshGrants = new Map<string, RefreshGrant>();
+
+  public constructor(public baseUrl: string) {}
+
+  public addOrg(seed: OrgSeed): OrgState {
+    if (this.orgs.has(seed.alias)) throw new Error(`an org with alias "${seed.alias}" already exists`);
+    const org = new OrgState(seed, this.ids, this.baseUrl);
+    if ([...this.orgs.values()].some((o) => o.orgId === org.orgId)) throw new Error(`org id ${org.orgId} is used twice`);
+    this.orgs.set(org.alias, org);
+    const cliUser = org.user(org.cliUsername) as UserRecord;
+    org.cliRefreshToken = this.grantRefreshToken(org, cliUser, CLI_CLIENT_ID, CLI_APP_NAME).token;
+    return org;
+  }
+
+  public org(alias: string): OrgState {
+    const org = this.orgs.get(alias);
+    if (!org) throw new Error(`no org "${alias}" (have: ${[...this.orgs.keys()].join(', ')})`);
+    return org;
+  }
+
+  public orgById(id: string): OrgState | undefined {
+    return [...this.orgs.values()].find((o) => sameId(o.orgId, id));
+  }
+
+  public issueSession(org: OrgState, user: UserRecord, app: string): Session {
+    const session: Session = { token: accessToken(org.orgId), orgId: org.orgId, userId: user.id, app, issuedAt: Date.now() };
+    this.sessions.set(session.token, session);
+    return session;
+  }
+
+  public grantRefreshToken(org: OrgState, user: UserRecord, clientId: string, app: string): RefreshGrant {
+    const grant: RefreshGrant = { token: refreshToken(), orgId: org.orgId, userId: user.id, clientId, app };
+    this.refreshGrants.set(grant.token, grant);
+    org.recordUsage(app, user.id);
+    return grant;
+  }
+
+  /** Invalidates access tokens (of one org, or all): the next call answers INVALID_SESSION_ID. */
+  public expireSessions(org?: OrgState): number {
+    let n = 0;
+    for (const [token, s] of this.sessions) {
+      if (!org || s.orgId === org.orgId) {
+        this.sessions.delete(token);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The org and app that own a consumer key, in any org on the server. */
+  public findConsumer(key: string): { org: OrgState; owner: string; credentials: AppCredentials } | undefined {
+    for (const org of this.orgs.values()) {
+      for (const [owner, credentials] of org.credentials) {
+        if (credentials.consumerKey === key) return { org, owner, credentials };
+      }
+    }
+    return undefined;
+  }
+}
