@@ -140,8 +140,8 @@ async function main(): Promise<void> {
   const ours: number[] = [];
   const theirs: number[] = [];
   for (let i = 0; i < STARTUP_RUNS; i++) {
-    ours.push((await timed(sfBin, ['eca', 'list', '--help'], sf.env)).ms);
-    theirs.push((await timed(sfBin, ['org', 'display', '--help'], sf.env)).ms);
+    ours.push((await timed(sfBin, ['eca', 'list', '--help'], sf.env, sf.home)).ms);
+    theirs.push((await timed(sfBin, ['org', 'display', '--help'], sf.env, sf.home)).ms);
   }
   table(`Start-up (median of ${STARTUP_RUNS})`, ['command', 'wall time'], [
     ['sf eca list --help', fmt(median(ours))],
