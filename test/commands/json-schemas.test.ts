@@ -43,6 +43,16 @@ describe('--json results follow the schemas in schemas/', () => {
     expect((run.json?.result as { passed: boolean }).passed).to.equal(false);
   });
 
+  it('eca convert (needs attention: exit 68, a valid result)', () => {
+    const run = runPlugin(['eca', 'convert', '--source-dir', 'force-app/main/default/connectedApps', '--output-dir', join(mkdtempSync(join(tmpdir(), 'eca-json-convert-')), 'out'), '--json'], {
+      cwd: join(ROOT, 'examples'),
+    });
+    expect(run.status, run.stderr).to.equal(68);
+    const validate = validator('eca-convert');
+    expect(validate(run.json?.result), JSON.stringify(validate.errors)).to.equal(true);
+    expect((run.json?.result as { summary: { clean: number; attention: number } }).summary).to.deep.include({ clean: 1, attention: 2 });
+  });
+
   it('an error under --json is a JSON error with a name, a message and actions, exit 1', () => {
     const run = runPlugin(['eca', 'generate', '--name', 'bad__name', '--template', 'device', '--contact-email', 'a@b.example', '--output-dir', tmpdir(), '--json']);
     expect(run.status).to.equal(1);

@@ -32,3 +32,4 @@ export {
   type Translation,
 } from './mapping.js';
 export { checkConnectedAppSource, type SourceCheckOptions } from './source.js';
+export { renderMarkdownReport, type ReportApp } from './markdown.js';
