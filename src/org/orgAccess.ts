@@ -7,7 +7,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Connection } from '@salesforce/core';
+import { type Connection, Messages, SfError } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import {
   ComponentSet,
@@ -20,6 +20,27 @@ import {
 import { componentByType, componentOfFile, sourceFilePath } from '../domain/components.js';
 import type { Component } from '../domain/model.js';
 import { parseMetadataXml, serializeMetadataXml } from '../domain/xml.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca', 'eca.org');
+
+/**
+ * Turns what jsforce and SDR throw for a failed request into a named error with actions; errors
+ * that are already ours (SfError with actions) pass through.
+ */
+export function orgRequestError(e: unknown, what: string, org: string): Error {
+  if (e instanceof SfError && e.actions?.length) return e;
+  const err = e instanceof Error ? e : new Error(String(e));
+  const code = (err as { errorCode?: string }).errorCode ?? err.name;
+  const text = `${code && code !== 'Error' ? `${code}: ` : ''}${err.message}`;
+  if (/INVALID_SESSION_ID|RefreshTokenAuthError|invalid_grant|expired access\/refresh token/i.test(text)) {
+    return messages.createError('error.SessionExpired', [org, text], [org], undefined, err);
+  }
+  if (/REQUEST_LIMIT_EXCEEDED/.test(text)) return messages.createError('error.RequestLimit', [org, text], [], undefined, err);
+  // a query error such as INVALID_FIELD says what is wrong itself: keep it, named
+  if (err instanceof SfError || /^[A-Z_]+$/.test(err.name)) return err;
+  return messages.createError('error.RequestFailed', [what, org, text], [], undefined, err);
+}
 
 export type OrgComponent = Component & {
   id?: string;
@@ -89,8 +110,16 @@ export class OrgAccess {
 
   /** Runs a SOQL query and returns every record (following nextRecordsUrl). */
   public async query<T extends Record<string, unknown>>(soql: string): Promise<T[]> {
-    const result = await this.conn.query<T>(soql, { autoFetch: true, maxFetch: 50_000 });
-    return result.records;
+    try {
+      const result = await this.conn.query<T>(soql, { autoFetch: true, maxFetch: 50_000 });
+      return result.records;
+    } catch (e) {
+      throw orgRequestError(e, 'A query', this.orgName);
+    }
+  }
+
+  private get orgName(): string {
+    return this.conn.getUsername() ?? this.conn.instanceUrl;
   }
 
   /**
@@ -98,6 +127,14 @@ export class OrgAccess {
    * parsed, with the id, namespace and manageable state Salesforce reports for each.
    */
   public async retrieve(members: readonly MemberRequest[], poll: PollOptions = {}): Promise<OrgComponent[]> {
+    try {
+      return await this.retrieveOnce(members, poll);
+    } catch (e) {
+      throw orgRequestError(e, 'The metadata retrieve', this.orgName);
+    }
+  }
+
+  private async retrieveOnce(members: readonly MemberRequest[], poll: PollOptions): Promise<OrgComponent[]> {
     const set = new ComponentSet(members.map((m) => ({ type: m.type, fullName: m.fullName })));
     set.apiVersion = this.apiVersion;
     const output = await mkdtemp(join(tmpdir(), 'eca-retrieve-'));
@@ -152,6 +189,15 @@ export class OrgAccess {
    * finish in time, so the caller can say how to resume.
    */
   public async deploy(components: readonly Component[], options: { checkOnly: boolean } & PollOptions): Promise<DeployOutcome> {
+    try {
+      return await this.deployOnce(components, options);
+    } catch (e) {
+      if (e instanceof DeployTimeoutError) throw e;
+      throw orgRequestError(e, options.checkOnly ? 'The check-only deploy' : 'The deploy', this.orgName);
+    }
+  }
+
+  private async deployOnce(components: readonly Component[], options: { checkOnly: boolean } & PollOptions): Promise<DeployOutcome> {
     // SDR builds the zip from source files: write them to a private temporary folder
     const root = await mkdtemp(join(tmpdir(), 'eca-deploy-'));
     let op;

@@ -147,6 +147,35 @@ describe('create, list and display against the org simulator', function () {
     }
   });
 
+  it('an expired session is refreshed with the stored refresh token, as the CLI does', async () => {
+    h.sim.faults.set({ expireSession: { count: 1 } });
+    try {
+      h.sim.resetLog();
+      const r = await List.run(['-o', 'dev', '--json']);
+      expect(r.apps.map((a) => a.name)).to.include('Acme_Sync');
+      expect(h.sim.count('oauth:token')).to.be.greaterThan(0);
+    } finally {
+      h.sim.faults.set({});
+    }
+  });
+
+  it('a server error mid-operation is a named error with actions, and nothing changes', async () => {
+    h.sim.faults.set({ errors: [{ match: 'soap:retrieve', status: 500, count: 10 }] });
+    try {
+      const err = await failure(List.run(['-o', 'dev', '--json']));
+      expect(err.name).to.equal('RequestFailedError');
+      expect(err.message).to.contain('The metadata retrieve failed');
+      expect(err.actions?.join('\n')).to.contain('run the command again');
+    } finally {
+      h.sim.faults.set({});
+    }
+  });
+
+  it('an unknown alias is a named error', async () => {
+    const err = await failure(List.run(['-o', 'no-such-org', '--json']));
+    expect(err.name).to.equal('NamedOrgNotFoundError');
+  });
+
   it('a deploy still running when the wait ends raises DeployTimeoutError with the job id', async () => {
     h.sim.faults.set({ deployInProgress: true });
     try {
