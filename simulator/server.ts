@@ -10,6 +10,7 @@
  *   sim.count('soap:retrieve');
  *   await sim.close();
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -297,13 +298,21 @@ let tlsCache: Promise<{ key: string; cert: string }> | undefined;
  * One certificate per process: clients (undici) cache TLS sessions by host without the port, and
  * a session from an earlier simulator offered to a new one with another certificate fails.
  */
+const TLS_KEY = Symbol.for('plugin-eca.simulator.tls');
+
+/**
+ * One certificate per process, even if this module is loaded twice: two trusted certificates with
+ * the same subject make TLS pick the wrong one ("self-signed certificate").
+ */
 function tlsMaterial(): Promise<{ key: string; cert: string }> {
-  tlsCache ??= generateTlsMaterial();
+  const shared = globalThis as { [TLS_KEY]?: Promise<{ key: string; cert: string }> };
+  tlsCache ??= shared[TLS_KEY] ??= generateTlsMaterial();
   return tlsCache;
 }
 
 async function generateTlsMaterial(): Promise<{ key: string; cert: string }> {
-  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+  // a subject of its own, so that it never shares one with another process's certificate
+  const pems = await generate([{ name: 'commonName', value: `plugin-eca simulator ${randomBytes(6).toString('hex')}` }], {
     keyType: 'ec',
     curve: 'P-256',
     algorithm: 'sha256',
