@@ -40,8 +40,20 @@ export function valuesForRead(org: OrgState, c: StoredComponent, apiVersion: num
       if (typeof oauth === 'object' && !Array.isArray(oauth)) values = { ...values, oauthConfig: { ...oauth, ...secrets } };
     }
   }
+  // what an org writes into its own copy of an ECA (the minlopro-dx fixtures show both):
+  // <OrgId>:<App> on the header, <OrgId>:<ConsumerId> on the OAuth settings
+  if (c.type === HEADER_TYPE && values.orgScopedExternalApp === undefined) {
+    values = { ...values, orgScopedExternalApp: `${org.orgId15}:${c.fullName}` };
+  }
+  if (c.type === OAUTH_SETTINGS_TYPE && values.oauthLink === undefined && typeof values.externalClientApplication === 'string') {
+    const app = org.credentials.get(`eca:${values.externalClientApplication}`);
+    if (app) values = { ...values, oauthLink: `${org.orgId15}:${app.consumerId}` };
+  }
   return filterByApiVersion(c.type, values, apiVersion);
 }
+
+const HEADER_TYPE = 'ExternalClientApplication';
+const OAUTH_SETTINGS_TYPE = 'ExtlClntAppOauthSettings';
 
 function orderedEntries(typeName: string | undefined, values: MetadataValues): Array<[string, MetadataValue]> {
   const order = typeName ? fieldsOf(typeName).map((f) => f.name) : [];
