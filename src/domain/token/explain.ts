@@ -1,0 +1,703 @@
+/**
+ * Why Salesforce refused a token, for THIS app in THIS org, and the exact fix: ONE table.
+ *
+ * Each row matches an answer (the stage that failed, Salesforce's `error` and description, the
+ * HTTP status) and, where it can, confirms the cause from the app's settings and the facts read
+ * after the failure (the key compared with the app's certificate, the user's profile and
+ * permission sets, the clock difference, how long ago the app was saved). The first matching row
+ * wins, so a row that names a precise cause comes before the general row for the same answer.
+ * Every stage ends in a general row, so every failure gets an explanation.
+ *
+ * Adding a row: put it before the general row of its answer, give it a new id, and add a case to
+ * test/unit/token/explain.test.ts (a test fails for a row without one).
+ *
+ * Pure: no I/O. The text never holds a token, a secret or an assertion (the context has none).
+ */
+import { isPlaceholder } from '../certificate.js';
+import type { AppTokenSettings } from './app.js';
+import { ASSERTION_LIFETIME_SECONDS, CLIENT_SECRET_ENV, PRODUCTION_AUDIENCE, SANDBOX_AUDIENCE, type TokenFlow } from './flows.js';
+import type { KeyCertificateMatch } from './keys.js';
+import type { FailureStage, TokenFailure } from './response.js';
+
+export type ConsumerKeySource = 'flag' | 'metadata' | 'rest';
+
+/** A user of the org as the stored auth reads it after a failure. */
+export type UserFacts = {
+  username: string;
+  found: boolean;
+  active?: boolean;
+  profile?: string;
+  /** API names of the permission sets assigned to the user (not profile-owned ones) */
+  permissionSets: string[];
+};
+
+export type ExplainContext = {
+  flow: TokenFlow;
+  /** the org as the command line named it (alias or username), for the commands in a fix */
+  org: string;
+  isSandbox?: boolean;
+  app: AppTokenSettings;
+  consumerKey: string;
+  consumerKeySource: ConsumerKeySource;
+  tokenEndpoint: string;
+  /** JWT bearer: the audience the assertion named, and why */
+  audience?: string;
+  audienceSource?: 'flag' | 'sandbox' | 'production';
+  /** JWT bearer: the username the token was asked for */
+  username?: string;
+  /** JWT bearer: that user in the org */
+  user?: UserFacts;
+  /** client credentials: the run-as user in the org */
+  runAsUser?: UserFacts;
+  /** JWT bearer: the private key file, and its comparison with the app's certificate */
+  keyFile?: string;
+  key?: KeyCertificateMatch;
+  /** seconds Salesforce's clock is ahead of this computer's (negative: behind) */
+  clockSkewSeconds?: number;
+  /** minutes since the app (header or OAuth policies) was last saved */
+  appSavedMinutesAgo?: number;
+};
+
+export type ExplanationId =
+  | 'service-unavailable'
+  | 'client-id-not-this-app'
+  | 'app-switched-off'
+  | 'app-just-saved'
+  | 'client-id-unknown'
+  | 'client-secret-wrong'
+  | 'user-in-other-org'
+  | 'app-not-installed'
+  | 'cc-off-in-policies'
+  | 'cc-off-in-settings'
+  | 'cc-off'
+  | 'cc-no-run-as'
+  | 'cc-run-as-unusable'
+  | 'cc-no-user'
+  | 'audience-sandbox'
+  | 'audience-production'
+  | 'audience-invalid'
+  | 'key-mismatch'
+  | 'no-certificate'
+  | 'certificate-unreadable'
+  | 'certificate-expired'
+  | 'assertion-invalid'
+  | 'clock-skew'
+  | 'assertion-expired'
+  | 'user-unknown'
+  | 'user-inactive'
+  | 'user-not-preauthorized'
+  | 'not-admin-approved'
+  | 'user-not-approved'
+  | 'grant-not-supported'
+  | 'token-refused'
+  | 'userinfo-refused'
+  | 'api-scope-missing'
+  | 'api-disabled'
+  | 'rest-refused';
+
+export type Explanation = {
+  cause: ExplanationId;
+  /** what the answer means for this app in this org */
+  meaning: string;
+  /** the fixes, most likely first, with the exact commands or Setup paths */
+  actions: string[];
+};
+
+export type ExplanationRow = {
+  id: ExplanationId;
+  stage: FailureStage | 'any';
+  /** Salesforce's `error` (OAuth) or `errorCode` (REST) */
+  error?: RegExp;
+  /** Salesforce's `error_description` (OAuth) or `message` (REST) */
+  description?: RegExp;
+  status?: (status: number) => boolean;
+  flow?: TokenFlow;
+  /** the app's settings and the facts read confirm this cause */
+  when?: (c: ExplainContext, f: TokenFailure) => boolean;
+  explain: (c: ExplainContext, f: TokenFailure) => Omit<Explanation, 'cause'>;
+};
+
+// ---------------------------------------------------------------------------------------------
+// wording shared by the rows
+
+const POLICIES_TYPE = 'ExtlClntAppOauthConfigurablePolicies';
+const GLOBAL_TYPE = 'ExtlClntAppGlobalOauthSettings';
+const SETTINGS_TYPE = 'ExtlClntAppOauthSettings';
+const APP_POLICIES_TYPE = 'ExtlClntAppConfigurablePolicies';
+
+function setup(c: ExplainContext, tab: 'Policies' | 'Settings'): string {
+  return `Setup > External Client Apps > External Client App Manager > ${c.app.label ?? c.app.name} > ${tab} > Edit`;
+}
+
+function component(type: string, fullName: string | undefined, fallback: string): string {
+  return fullName ? `${type} ${fullName}` : fallback;
+}
+
+function deploy(c: ExplainContext, type: string, fullName: string | undefined): string {
+  return `sf project deploy start --metadata ${type}:${fullName ?? '<name>'} --target-org ${c.org}`;
+}
+
+function policies(c: ExplainContext): string {
+  return component(POLICIES_TYPE, c.app.components.oauthPolicies, "the app's OAuth policies");
+}
+
+function globalSettings(c: ExplainContext): string {
+  return component(GLOBAL_TYPE, c.app.components.globalOauthSettings, "the app's OAuth settings");
+}
+
+function rerun(c: ExplainContext): string {
+  const user = c.flow === 'jwt-bearer' ? ` --username ${c.username ?? '<username>'} --jwt-key-file ${c.keyFile ?? '<key file>'}` : '';
+  return `sf eca token verify --name ${c.app.name} --flow ${c.flow}${user} --target-org ${c.org}`;
+}
+
+function answer(f: TokenFailure): string {
+  const said = [f.error, f.description].filter(Boolean).join(': ');
+  return said ? `"${said}"` : `HTTP ${f.status}`;
+}
+
+function listOrNone(xs: readonly string[]): string {
+  return xs.length ? xs.join(', ') : 'none';
+}
+
+function subject(c: ExplainContext): string {
+  return c.username ?? c.user?.username ?? 'the user';
+}
+
+function wantedAudience(c: ExplainContext, f: TokenFailure): { expected?: string; given: string } {
+  const desc = f.description ?? '';
+  const expected = /login=([^\s\]]+)/.exec(desc)?.[1]?.replace(/\/+$/, '');
+  const given = /audience=([^\s\]]+)/.exec(desc)?.[1] ?? c.audience ?? '(none)';
+  return { expected, given };
+}
+
+function audienceExplanation(c: ExplainContext, f: TokenFailure, wanted: string, kind: 'a sandbox' | 'a production org'): Omit<Explanation, 'cause'> {
+  const { given } = wantedAudience(c, f);
+  return {
+    meaning: `${c.org} is ${kind}, which accepts the JWT audience ${wanted}; the assertion named ${given}.`,
+    actions: [
+      c.audienceSource === 'flag'
+        ? `Run the command again without --audience: it picks ${wanted} from the org's Organization.IsSandbox.`
+        : `Pass --audience ${wanted}.`,
+      `sf org login jwt sends ${PRODUCTION_AUDIENCE} unless SF_AUDIENCE_URL is set: SF_AUDIENCE_URL=${wanted} sf org login jwt --client-id ${c.consumerKey} --jwt-key-file ${c.keyFile ?? '<key file>'} --username ${subject(c)} --instance-url <My Domain URL>`,
+    ],
+  };
+}
+
+function runAsFix(c: ExplainContext): string {
+  return `Or in source: set isClientCredentialsFlowEnabled to true and clientCredentialsFlowUser to an API-only integration user in ${policies(c)}, then deploy it: ${deploy(c, POLICIES_TYPE, c.app.components.oauthPolicies)}`;
+}
+
+function preAuthorizedExplanation(c: ExplainContext, user: UserFacts): Omit<Explanation, 'cause'> {
+  const profile = user.profile ?? '(unknown profile)';
+  const profiles = [...c.app.profiles, profile].join(', ');
+  const actions = [
+    `Add the profile to the app: ${setup(c, 'Policies')} > OAuth Policies > Select Profiles > add ${profile}; or set commaSeparatedProfile to "${profiles}" in ${policies(c)} and deploy it: ${deploy(c, POLICIES_TYPE, c.app.components.oauthPolicies)}`,
+  ];
+  if (c.app.permissionSets.length) {
+    actions.push(`Or give ${user.username} a permission set the app admits: sf org assign permset --name ${c.app.permissionSets[0]} --on-behalf-of ${user.username} --target-org ${c.org}`);
+  } else {
+    actions.push(`Or admit a permission set of ${user.username}'s (${listOrNone(user.permissionSets)}): ${setup(c, 'Policies')} > OAuth Policies > Select Permission Sets.`);
+  }
+  return {
+    meaning:
+      `${c.app.name} admits only pre-authorized users (permittedUsersPolicyType AdminApprovedPreAuthorized) and ${user.username}'s profile ${profile} is not among them ` +
+      `(profiles: ${listOrNone(c.app.profiles)}); nor is any of the user's permission sets (${listOrNone(user.permissionSets)}) among the app's (${listOrNone(c.app.permissionSets)}).`,
+    actions,
+  };
+}
+
+const status4xx = (s: number): boolean => s === 401 || s === 403;
+
+function hasApiScope(c: ExplainContext): boolean {
+  return c.app.scopes.some((s) => s === 'Api' || s === 'Full');
+}
+
+// ---------------------------------------------------------------------------------------------
+// the table
+
+export const EXPLANATIONS: readonly ExplanationRow[] = [
+  {
+    id: 'service-unavailable',
+    stage: 'any',
+    status: (s) => s >= 500 || s === 0,
+    explain: (c, f) => ({
+      meaning:
+        f.status === 0
+          ? `No answer came back from ${c.tokenEndpoint}${f.description ? ` (${f.description})` : ''}: nothing is known about ${c.app.name} from it.`
+          : `Salesforce answered HTTP ${f.status} (${f.stage} request): it could not handle the request (an outage, maintenance, or a proxy in between). The answer says nothing about ${c.app.name}.`,
+      actions: ['Check the org\'s instance on https://status.salesforce.com, then run the command again.', 'If a proxy sits between you and Salesforce (HTTPS_PROXY), check that it lets the request through.'],
+    }),
+  },
+
+  // -- the consumer key -----------------------------------------------------------------------
+  {
+    id: 'client-id-not-this-app',
+    stage: 'token',
+    error: /^invalid_client_id$/,
+    when: (c) => c.consumerKeySource === 'flag' && c.app.consumerKey !== undefined && c.app.consumerKey !== c.consumerKey,
+    explain: (c) => ({
+      meaning: `Salesforce knows no app with the consumer key given with --client-id (${c.consumerKey}), and it is not ${c.app.name}'s: ${c.app.name}'s consumer key in ${c.org} is ${c.app.consumerKey ?? ''}.`,
+      actions: [`Run the command again without --client-id: it reads ${c.app.name}'s consumer key from the org.`],
+    }),
+  },
+  {
+    id: 'app-switched-off',
+    stage: 'token',
+    error: /^invalid_client_id$/,
+    when: (c) => c.app.enabled === false || c.app.oauthPluginEnabled === false,
+    explain: (c) => ({
+      meaning: `${c.app.name} is switched off in ${c.org}: its app policies (${component(APP_POLICIES_TYPE, c.app.policiesComponent, 'app policies')}) have ${c.app.enabled === false ? 'isEnabled' : 'isOauthPluginEnabled'} false, so its consumer key issues no tokens.`,
+      actions: [
+        `Switch it on: ${setup(c, 'Policies')} > App Policies > Enable the app and its OAuth plugin.`,
+        `Or in source: set isEnabled and isOauthPluginEnabled to true in ${component(APP_POLICIES_TYPE, c.app.policiesComponent, 'the app policies')} and deploy it: ${deploy(c, APP_POLICIES_TYPE, c.app.policiesComponent)}`,
+      ],
+    }),
+  },
+  {
+    id: 'app-just-saved',
+    stage: 'token',
+    error: /^invalid_client_id$/,
+    when: (c) => c.appSavedMinutesAgo !== undefined && c.appSavedMinutesAgo < 15,
+    explain: (c) => ({
+      meaning:
+        `${c.app.name} was saved in ${c.org} ${Math.max(0, Math.round(c.appSavedMinutesAgo ?? 0))} minute(s) ago. Salesforce takes a few minutes (up to about 10) before the token endpoint knows a new or changed app, ` +
+        'and until then answers "client identifier invalid".',
+      actions: [`Wait a few minutes and run the command again: ${rerun(c)}`, `If it still fails after 15 minutes, compare the consumer key with ${setup(c, 'Settings')} > OAuth Settings > Consumer Key and Secret.`],
+    }),
+  },
+  {
+    id: 'client-id-unknown',
+    stage: 'token',
+    error: /^invalid_client_id$/,
+    explain: (c) => ({
+      meaning:
+        c.consumerKeySource === 'flag'
+          ? `The token endpoint ${c.tokenEndpoint} knows no app with the consumer key given with --client-id (${c.consumerKey}). Consumer keys belong to one org: the key is mistyped, or it is an app's key in another org.`
+          : `The token endpoint ${c.tokenEndpoint} does not know ${c.app.name}'s consumer key (${c.consumerKey}, read from the org ${c.consumerKeySource === 'rest' ? 'through the Connect REST API' : 'with the app'}). The app was probably changed moments ago, or the request reached another org than ${c.org}.`,
+      actions: [
+        c.consumerKeySource === 'flag' ? `Run the command again without --client-id: it reads ${c.app.name}'s consumer key from the org.` : `Wait a few minutes and run the command again: ${rerun(c)}`,
+        `Check the consumer key in ${setup(c, 'Settings')} > OAuth Settings > Consumer Key and Secret.`,
+      ],
+    }),
+  },
+  {
+    id: 'client-secret-wrong',
+    stage: 'token',
+    error: /^invalid_client$/,
+    description: /invalid client credentials|client secret/i,
+    explain: (c) => ({
+      meaning: `The consumer secret does not belong to ${c.app.name}'s consumer key ${c.consumerKey}: it is mistyped, carries a stray space or line break, or the secret was rotated and the old one no longer works.`,
+      actions: [
+        `Copy the secret again: ${setup(c, 'Settings')} > OAuth Settings > Consumer Key and Secret (Salesforce asks for a verification code).`,
+        `Pass it in ${CLIENT_SECRET_ENV}, or pipe it without a line break: printf '%s' "$SECRET" | ${rerun(c)} --secret-stdin`,
+      ],
+    }),
+  },
+
+  // -- the org the request reached --------------------------------------------------------------
+  {
+    id: 'user-in-other-org',
+    stage: 'token',
+    description: /not installed/i,
+    flow: 'jwt-bearer',
+    when: (c) => c.user?.found === false,
+    explain: (c) => ({
+      meaning: `${subject(c)} is not a user of ${c.org}. Salesforce found the user in another org, where ${c.app.name} (an app of ${c.org}) is not installed.`,
+      actions: [
+        `Pass the username of a user of ${c.org} with --username (sandbox usernames end in the sandbox name, such as user@acme.example.uat).`,
+        `Or deploy ${c.app.name} to the user's org and verify it there with that org as --target-org.`,
+      ],
+    }),
+  },
+  {
+    id: 'app-not-installed',
+    stage: 'token',
+    description: /not installed/i,
+    explain: (c) => ({
+      meaning: `${c.app.name} is not installed in the org that ${c.tokenEndpoint} serves${c.app.installed ? ` (it comes from the package ${c.app.namespacePrefix ?? ''})` : ''}.`,
+      actions: [
+        `Check that the instance URL of ${c.org} is its My Domain: sf org display --target-org ${c.org}`,
+        c.app.installed ? `Install the package that holds ${c.app.name} in that org, or ask its publisher for the consumer key of this org.` : `Deploy ${c.app.name} to that org.`,
+      ],
+    }),
+  },
+
+  // -- client credentials ------------------------------------------------------------------------
+  {
+    id: 'cc-off-in-policies',
+    stage: 'token',
+    description: /no client credentials user enabled/i,
+    when: (c) => c.app.clientCredentialsInSettings === true && c.app.clientCredentialsInPolicies === false,
+    explain: (c) => ({
+      meaning:
+        `The client credentials flow is on in ${c.app.name}'s OAuth settings (${globalSettings(c)}: isClientCredentialsFlowEnabled true) but off in its OAuth policies ` +
+        `(${policies(c)}: isClientCredentialsFlowEnabled false). Salesforce issues the token only when both are on and the policies name a run-as user.`,
+      actions: [
+        `Turn it on in the policies: ${setup(c, 'Policies')} > OAuth Policies > Enable Client Credentials Flow, with Run As ${c.app.runAs ?? 'an API-only integration user'}.`,
+        runAsFix(c),
+      ],
+    }),
+  },
+  {
+    id: 'cc-off-in-settings',
+    stage: 'token',
+    description: /no client credentials user enabled/i,
+    when: (c) => c.app.clientCredentialsInSettings === false && c.app.clientCredentialsInPolicies === true,
+    explain: (c) => ({
+      meaning:
+        `The client credentials flow is on in ${c.app.name}'s OAuth policies (${policies(c)}: isClientCredentialsFlowEnabled true) but off in its OAuth settings ` +
+        `(${globalSettings(c)}: isClientCredentialsFlowEnabled false). Salesforce issues the token only when both are on.`,
+      actions: [
+        `Turn it on in the settings: ${setup(c, 'Settings')} > OAuth Settings > Flow Enablement > Enable Client Credentials Flow.`,
+        `Or in source: set isClientCredentialsFlowEnabled to true in ${globalSettings(c)} and deploy it: ${deploy(c, GLOBAL_TYPE, c.app.components.globalOauthSettings)}`,
+      ],
+    }),
+  },
+  {
+    id: 'cc-off',
+    stage: 'token',
+    description: /no client credentials user enabled/i,
+    when: (c) => c.app.clientCredentialsInSettings === false && c.app.clientCredentialsInPolicies !== true,
+    explain: (c) => ({
+      meaning: `${c.app.name} does not allow the client credentials flow: it is off in its OAuth settings (${globalSettings(c)}) and in its OAuth policies (${policies(c)}).`,
+      actions: [
+        `Turn it on in both: ${setup(c, 'Settings')} > OAuth Settings > Flow Enablement > Enable Client Credentials Flow; then ${setup(c, 'Policies')} > OAuth Policies > Enable Client Credentials Flow with a Run As user.`,
+        `Or create the app from the server-to-server template: sf eca create --name ${c.app.name} --template server-to-server --run-as <integration user> --update --target-org ${c.org}`,
+      ],
+    }),
+  },
+  {
+    id: 'cc-no-run-as',
+    stage: 'token',
+    description: /no client credentials user enabled/i,
+    when: (c) => c.app.clientCredentialsInPolicies === true && !c.app.runAs,
+    explain: (c) => ({
+      meaning: `${c.app.name}'s OAuth policies (${policies(c)}) allow the client credentials flow but name no run-as user (clientCredentialsFlowUser), and a client credentials token is always issued for that user.`,
+      actions: [`Choose the run-as user: ${setup(c, 'Policies')} > OAuth Policies > Client Credentials Flow > Run As (an API-only integration user).`, runAsFix(c)],
+    }),
+  },
+  {
+    id: 'cc-run-as-unusable',
+    stage: 'token',
+    description: /no client credentials user enabled/i,
+    when: (c) => Boolean(c.app.runAs) && (c.runAsUser?.found === false || c.runAsUser?.active === false),
+    explain: (c) => ({
+      meaning: `${c.app.name}'s run-as user ${c.app.runAs ?? ''} ${c.runAsUser?.found === false ? `is not a user of ${c.org}` : 'is deactivated'}, so the client credentials flow has no user to issue the token for.`,
+      actions: [
+        c.runAsUser?.found === false
+          ? `Name an existing API-only user as Run As: ${setup(c, 'Policies')} > OAuth Policies > Client Credentials Flow > Run As (usernames differ per org; a sandbox appends its name).`
+          : `Reactivate ${c.app.runAs ?? 'the user'} (Setup > Users), or name another API-only user as Run As in ${setup(c, 'Policies')} > OAuth Policies.`,
+        runAsFix(c),
+      ],
+    }),
+  },
+  {
+    id: 'cc-no-user',
+    stage: 'token',
+    description: /no client credentials user enabled/i,
+    explain: (c) => ({
+      meaning: `Salesforce found no usable run-as user for ${c.app.name}'s client credentials flow. The flow must be on in its OAuth settings and its OAuth policies, and the policies must name an active run-as user${c.app.runAs ? ` (now ${c.app.runAs})` : ''}.`,
+      actions: [`Check ${setup(c, 'Policies')} > OAuth Policies > Client Credentials Flow, and ${setup(c, 'Settings')} > OAuth Settings > Flow Enablement.`, runAsFix(c)],
+    }),
+  },
+
+  // -- the JWT assertion --------------------------------------------------------------------------
+  {
+    id: 'audience-sandbox',
+    stage: 'token',
+    description: /audience is invalid/i,
+    when: (c, f) => {
+      const { expected } = wantedAudience(c, f);
+      return expected ? expected === SANDBOX_AUDIENCE : c.isSandbox === true;
+    },
+    explain: (c, f) => audienceExplanation(c, f, SANDBOX_AUDIENCE, 'a sandbox'),
+  },
+  {
+    id: 'audience-production',
+    stage: 'token',
+    description: /audience is invalid/i,
+    when: (c, f) => {
+      const { expected } = wantedAudience(c, f);
+      return expected ? expected === PRODUCTION_AUDIENCE : c.isSandbox === false;
+    },
+    explain: (c, f) => audienceExplanation(c, f, PRODUCTION_AUDIENCE, 'a production org'),
+  },
+  {
+    id: 'audience-invalid',
+    stage: 'token',
+    description: /audience is invalid/i,
+    explain: (c, f) => {
+      const { expected, given } = wantedAudience(c, f);
+      return {
+        meaning: `${c.org} does not accept the JWT audience ${given}${expected ? `; it expects ${expected}` : ''}.`,
+        actions: [expected ? `Pass --audience ${expected}.` : `Pass --audience ${PRODUCTION_AUDIENCE} for a production org, ${SANDBOX_AUDIENCE} for a sandbox.`],
+      };
+    },
+  },
+  {
+    id: 'key-mismatch',
+    stage: 'token',
+    flow: 'jwt-bearer',
+    error: /^invalid_grant$/,
+    description: /invalid assertion|signature/i,
+    when: (c) => c.key?.matches === false,
+    explain: (c) => {
+      const k = c.key as KeyCertificateMatch;
+      return {
+        meaning:
+          `The private key does not match the app's certificate (${k.certificate.subject}, SHA-256 fingerprint ${k.certificate.fingerprint256}): ` +
+          `the public key of ${c.keyFile ?? 'the key file'} has SHA-256 ${k.keyFingerprint}, the certificate's has ${k.certificateKeyFingerprint}. ` +
+          `Salesforce checks the assertion's signature with the certificate's public key, so it refuses the assertion.`,
+        actions: [
+          'Pass the private key that belongs to that certificate with --jwt-key-file.',
+          `Or give ${c.app.name} the certificate of this key: openssl req -new -x509 -key ${c.keyFile ?? '<key file>'} -days 365 -subj "/CN=${c.app.name}" -out ${c.app.name}.crt, ` +
+            `then upload it in ${setup(c, 'Settings')} > OAuth Settings > Flow Enablement > Enable JWT Bearer Flow; or set certificate in ${globalSettings(c)} and deploy it: ${deploy(c, GLOBAL_TYPE, c.app.components.globalOauthSettings)}`,
+          'Compare a key and a certificate yourself: openssl pkey -in <key> -pubout | openssl sha256, and openssl x509 -in <certificate> -noout -pubkey | openssl sha256',
+        ],
+      };
+    },
+  },
+  {
+    id: 'no-certificate',
+    stage: 'token',
+    flow: 'jwt-bearer',
+    error: /^invalid_grant$/,
+    description: /invalid assertion|signature/i,
+    when: (c) => !c.app.installed && !c.app.certificate,
+    explain: (c) => ({
+      meaning: `${c.app.name} has no certificate, so it accepts no JWT bearer assertion: the JWT bearer flow is off for it.`,
+      actions: [
+        `Upload the certificate of your key: ${setup(c, 'Settings')} > OAuth Settings > Flow Enablement > Enable JWT Bearer Flow.`,
+        `Or set certificate (PEM) in ${globalSettings(c)} and deploy it: ${deploy(c, GLOBAL_TYPE, c.app.components.globalOauthSettings)}`,
+      ],
+    }),
+  },
+  {
+    id: 'certificate-unreadable',
+    stage: 'token',
+    flow: 'jwt-bearer',
+    error: /^invalid_grant$/,
+    description: /invalid assertion|signature/i,
+    when: (c) => Boolean(c.app.certificate) && c.key === undefined,
+    explain: (c) => {
+      const cert = c.app.certificate ?? '';
+      return {
+        meaning: isPlaceholder(cert)
+          ? `${c.app.name}'s certificate in ${c.org} is the placeholder "${cert.trim()}": it was deployed without being substituted, so no key can match it.`
+          : `${c.app.name}'s certificate in ${c.org} is not a readable X.509 certificate, so no key can match it.`,
+        actions: [`Deploy ${globalSettings(c)} with the real certificate (PEM): ${deploy(c, GLOBAL_TYPE, c.app.components.globalOauthSettings)}`],
+      };
+    },
+  },
+  {
+    id: 'certificate-expired',
+    stage: 'token',
+    flow: 'jwt-bearer',
+    error: /^invalid_grant$/,
+    description: /invalid assertion|signature|certificate/i,
+    when: (c) => c.key?.matches === true && c.key.certificate.expired,
+    explain: (c) => {
+      const k = c.key as KeyCertificateMatch;
+      return {
+        meaning: `The private key matches ${c.app.name}'s certificate (${k.certificate.subject}, SHA-256 fingerprint ${k.certificate.fingerprint256}), but the certificate expired on ${k.certificate.validTo}.`,
+        actions: [
+          `Make a new certificate for the same key: openssl req -new -x509 -key ${c.keyFile ?? '<key file>'} -days 365 -subj "/CN=${c.app.name}" -out ${c.app.name}.crt`,
+          `Upload it: ${setup(c, 'Settings')} > OAuth Settings > Flow Enablement > JWT Bearer Flow; or set certificate in ${globalSettings(c)} and deploy it: ${deploy(c, GLOBAL_TYPE, c.app.components.globalOauthSettings)}`,
+        ],
+      };
+    },
+  },
+  {
+    id: 'assertion-invalid',
+    stage: 'token',
+    flow: 'jwt-bearer',
+    error: /^invalid_grant$/,
+    description: /invalid assertion|signature/i,
+    explain: (c) => ({
+      meaning:
+        `Salesforce did not accept the assertion (iss ${c.consumerKey}, sub ${subject(c)}, aud ${c.audience ?? ''}). ` +
+        (c.key?.matches
+          ? `The key matches the certificate the org returned for ${c.app.name}, so the certificate may have changed since, or the consumer key belongs to another app.`
+          : `Its signature must verify with ${c.app.name}'s certificate.`),
+      actions: [`Compare the certificate in ${setup(c, 'Settings')} > OAuth Settings with the one your key belongs to, then run the command again: ${rerun(c)}`],
+    }),
+  },
+  {
+    id: 'clock-skew',
+    stage: 'token',
+    flow: 'jwt-bearer',
+    description: /expired/i,
+    when: (c) => c.clockSkewSeconds !== undefined && Math.abs(c.clockSkewSeconds) >= 60,
+    explain: (c) => {
+      const skew = c.clockSkewSeconds ?? 0;
+      return {
+        meaning:
+          `This computer's clock is ${Math.abs(skew)} seconds ${skew > 0 ? 'behind' : 'ahead of'} Salesforce's. The assertion expires ${ASSERTION_LIFETIME_SECONDS} seconds after this computer's time, ` +
+          'so Salesforce read it as expired (or not yet valid).',
+        actions: ['Set the clock right: turn on time synchronisation (NTP), for example timedatectl set-ntp true on Linux, or sntp -sS time.apple.com on macOS.', `Then run the command again: ${rerun(c)}`],
+      };
+    },
+  },
+  {
+    id: 'assertion-expired',
+    stage: 'token',
+    flow: 'jwt-bearer',
+    description: /expired/i,
+    explain: (c) => ({
+      meaning: `Salesforce read the assertion as expired. It expires ${ASSERTION_LIFETIME_SECONDS} seconds after this computer's time${
+        c.clockSkewSeconds === undefined ? '; the clocks could not be compared' : `, and this computer's clock was within a minute of Salesforce's`
+      }, so the request took unusually long or something delayed it.`,
+      actions: ['Check that this computer\'s clock is synchronised (NTP).', `Run the command again: ${rerun(c)}`],
+    }),
+  },
+
+  // -- the user -----------------------------------------------------------------------------------
+  {
+    id: 'user-unknown',
+    stage: 'token',
+    flow: 'jwt-bearer',
+    error: /^invalid_grant$|^invalid_app_access$/,
+    when: (c) => c.user?.found === false,
+    explain: (c) => ({
+      meaning: `There is no user ${subject(c)} in ${c.org}.`,
+      actions: [`Pass the username (not the email address) of a user of ${c.org} with --username; sandbox usernames end in the sandbox name, such as user@acme.example.uat.`],
+    }),
+  },
+  {
+    id: 'user-inactive',
+    stage: 'token',
+    flow: 'jwt-bearer',
+    error: /^invalid_grant$|^invalid_app_access$/,
+    when: (c, f) => /inactive user/i.test(f.description ?? '') || c.user?.active === false,
+    explain: (c) => ({
+      meaning: `${subject(c)} is deactivated in ${c.org}, and Salesforce issues no token for a deactivated user.`,
+      actions: [`Reactivate the user (Setup > Users > ${subject(c)} > Edit > Active), or pass another user with --username.`],
+    }),
+  },
+  {
+    id: 'user-not-preauthorized',
+    stage: 'token',
+    flow: 'jwt-bearer',
+    error: /^invalid_app_access$|^invalid_grant$/,
+    description: /admin approved|approved this consumer/i,
+    when: (c) => c.app.permittedUsers === 'AdminApprovedPreAuthorized' && c.user?.found === true,
+    explain: (c) => preAuthorizedExplanation(c, c.user as UserFacts),
+  },
+  {
+    id: 'not-admin-approved',
+    stage: 'token',
+    description: /admin approved/i,
+    explain: (c) => ({
+      meaning: `${c.app.name} admits only pre-authorized users, and ${c.flow === 'jwt-bearer' ? subject(c) : `the run-as user ${c.app.runAs ?? ''}`} is not one: neither their profile nor a permission set of theirs is among the app's.`,
+      actions: [`Add the user's profile or one of their permission sets to the app: ${setup(c, 'Policies')} > OAuth Policies > Select Profiles / Select Permission Sets.`],
+    }),
+  },
+  {
+    id: 'user-not-approved',
+    stage: 'token',
+    flow: 'jwt-bearer',
+    description: /approved this consumer/i,
+    explain: (c) => ({
+      meaning:
+        `${c.app.name} lets users authorize it themselves (permittedUsersPolicyType ${c.app.permittedUsers ?? 'AllSelfAuthorized'}), and ${subject(c)} has never approved it. ` +
+        'The JWT bearer flow shows no consent page, so such a user gets a token only after approving the app once in a browser.',
+      actions: [
+        `Pre-authorize the user: ${setup(c, 'Policies')} > OAuth Policies > Permitted Users: Admin approved users are pre-authorized, then add ${c.user?.profile ? `the profile ${c.user.profile}` : "the user's profile"} or a permission set of theirs; or set permittedUsersPolicyType to AdminApprovedPreAuthorized with commaSeparatedProfile in ${policies(c)} and deploy it: ${deploy(c, POLICIES_TYPE, c.app.components.oauthPolicies)}`,
+        `Or have ${subject(c)} approve the app once: sf org login web --client-id ${c.consumerKey} --instance-url <My Domain URL> (the app's callback URLs must include http://localhost:1717/OauthRedirect).`,
+      ],
+    }),
+  },
+
+  // -- the grant itself ---------------------------------------------------------------------------
+  {
+    id: 'grant-not-supported',
+    stage: 'token',
+    when: (_c, f) => f.error === 'unsupported_grant_type' || /not supported/i.test(f.description ?? ''),
+    explain: (c, f) => ({
+      meaning:
+        c.flow === 'client-credentials'
+          ? `${c.tokenEndpoint} does not take the client credentials grant (${answer(f)}). Salesforce accepts it only on the org's My Domain host, https://<MyDomain>.my.salesforce.com.`
+          : `${c.tokenEndpoint} does not take the JWT bearer grant (${answer(f)}).`,
+      actions: [`Check that ${c.org}'s instance URL is its My Domain: sf org display --target-org ${c.org}; if not, log in again with --instance-url https://<MyDomain>.my.salesforce.com.`],
+    }),
+  },
+  {
+    id: 'token-refused',
+    stage: 'token',
+    explain: (c, f) => ({
+      meaning: `Salesforce refused the ${c.flow} token for ${c.app.name} with ${answer(f)} (HTTP ${f.status}). This command knows no more precise cause for this answer.`,
+      actions: [
+        `Look up the failed login in ${c.org}'s Setup > Login History (the Status column names the cause).`,
+        `Compare the app's settings with what the flow needs: sf eca display --name ${c.app.name} --target-org ${c.org}`,
+      ],
+    }),
+  },
+
+  // -- proving the token ---------------------------------------------------------------------------
+  {
+    id: 'api-scope-missing',
+    stage: 'rest',
+    status: status4xx,
+    when: (c) => c.app.scopes.length > 0 && !hasApiScope(c),
+    explain: (c) => ({
+      meaning: `Salesforce issued the token, but the REST API refused it: ${c.app.name}'s OAuth scopes (${c.app.scopes.join(', ')}) include neither Api nor Full, so its tokens cannot call the REST API.`,
+      actions: [
+        `Add the scope "Manage user data via APIs (api)": ${setup(c, 'Settings')} > OAuth Settings > Selected OAuth Scopes.`,
+        `Or add Api to commaSeparatedOauthScopes in ${component(SETTINGS_TYPE, c.app.components.oauthSettings, "the app's OAuth settings")} and deploy it: ${deploy(c, SETTINGS_TYPE, c.app.components.oauthSettings)}`,
+      ],
+    }),
+  },
+  {
+    id: 'api-disabled',
+    stage: 'rest',
+    error: /^API_DISABLED_FOR_ORG$|^API_CURRENTLY_DISABLED$/,
+    explain: (c) => ({
+      meaning: `Salesforce issued the token, but its user may not use the API: ${c.org}'s edition has no API access, or the user's profile lacks the "API Enabled" permission.`,
+      actions: [`Give the ${c.flow === 'client-credentials' ? `run-as user ${c.app.runAs ?? ''}` : `user ${subject(c)}`} a profile or permission set with API Enabled (an API-only integration user has it).`],
+    }),
+  },
+  {
+    id: 'rest-refused',
+    stage: 'rest',
+    explain: (c, f) => ({
+      meaning:
+        `Salesforce issued the token, but the REST API refused it at once with ${answer(f)} (HTTP ${f.status}). ` +
+        `A session that ends as soon as it starts usually means the org locks sessions to the IP address they began from, or ${c.app.name}'s IP relaxation (${c.app.summary?.ipRelaxation ?? 'unknown'}) rejects this computer's address.`,
+      actions: [`Check ${c.org}'s Setup > Session Settings (Lock sessions to the IP address from which they originated) and ${setup(c, 'Policies')} > OAuth Policies > IP Relaxation.`],
+    }),
+  },
+  {
+    id: 'userinfo-refused',
+    stage: 'userinfo',
+    explain: (c, f) => ({
+      meaning: `Salesforce issued the token, but userinfo refused it with ${answer(f)} (HTTP ${f.status}). userinfo needs an identity scope (OpenID or Basic); ${c.app.name}'s scopes are ${listOrNone(c.app.scopes)}.`,
+      actions: [`Add the scope OpenID or "Access the identity URL service (id, profile, email, address, phone)": ${setup(c, 'Settings')} > OAuth Settings > Selected OAuth Scopes.`],
+    }),
+  },
+];
+
+function rowMatches(row: ExplanationRow, f: TokenFailure, c: ExplainContext): boolean {
+  if (row.stage !== 'any' && row.stage !== f.stage) return false;
+  if (row.flow && row.flow !== c.flow) return false;
+  if (row.status && !row.status(f.status)) return false;
+  if (row.error && !row.error.test(f.error ?? '')) return false;
+  if (row.description && !row.description.test(f.description ?? '')) return false;
+  return row.when ? row.when(c, f) : true;
+}
+
+/** The first row of EXPLANATIONS that matches the failure; every stage has a general row. */
+export function explainFailure(f: TokenFailure, c: ExplainContext): Explanation {
+  const row = EXPLANATIONS.find((r) => rowMatches(r, f, c));
+  if (!row) throw new Error(`no explanation row for the ${f.stage} stage`);
+  return { cause: row.id, ...row.explain(c, f) };
+}
+
+/** Which facts the rows for this failure would use, so the caller reads only those after a failure. */
+export function factsWanted(f: TokenFailure, flow: TokenFlow): { user: boolean; runAsUser: boolean; appSavedAt: boolean } {
+  const token = f.stage === 'token' && f.status > 0 && f.status < 500;
+  return {
+    user: token && flow === 'jwt-bearer',
+    runAsUser: token && flow === 'client-credentials' && /client credentials user|admin approved/i.test(f.description ?? ''),
+    appSavedAt: token && f.error === 'invalid_client_id',
+  };
+}
