@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { expect } from 'chai';
 import { startSimulator, type Simulator } from '../../simulator/server.js';
+import { makeCert } from '../helpers/certs.js';
 import { ROOT } from '../helpers/paths.js';
 import { SfCli } from '../helpers/sfCli.js';
 
@@ -93,6 +94,34 @@ describe('end to end: sf eca ... in the real sf CLI against the simulator', func
     expect(r.status).to.not.equal(0);
     expect(r.stdout).to.contain('Element {http://soap.sforce.com/2006/04/metadata}contactEmail invalid at this location in type ExternalClientApplication');
     expect(sim.org('dev').component('ExternalClientApplication', 'Acme_Order')).to.equal(undefined);
+  });
+
+  it('one-command JWT app for CI: create --template jwt-ci, then the printed sf org login jwt line works', async () => {
+    const keyDir = join(sf.home, 'keys');
+    const r = await sf.run(
+      ['eca', 'create', '--name', 'Acme_CI', '--template', 'jwt-ci', '--username', 'ci@dev.acme.example', '--key-dir', keyDir, '--contact-email', 'ops@acme.example', '-o', 'dev', '--json'],
+      { cwd: project }
+    );
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    const result = r.json?.result as { loginCommand: string; verification: { verified: boolean } };
+    expect(result.verification.verified).to.equal(true);
+    expect(r.stdout).to.not.contain('PRIVATE KEY');
+    // run the printed line as a pipeline would
+    const args = result.loginCommand.split(' ').slice(1);
+    expect(args.slice(0, 2)).to.deep.equal(['org', 'login']);
+    const login = await sf.run([...args, '--json'], { cwd: project });
+    expect(login.status, login.stdout + login.stderr).to.equal(0);
+    const display = await sf.run(['org', 'display', '-o', 'acme_ci', '--json'], { cwd: project });
+    expect(display.status, display.stdout + display.stderr).to.equal(0);
+    expect((display.json?.result as { username: string }).username).to.equal('ci@dev.acme.example');
+  });
+
+  it('sf eca token verify with another key names the certificate mismatch', async () => {
+    const other = join(sf.home, 'other.key');
+    writeFileSync(other, (await makeCert(30)).key);
+    const r = await sf.run(['eca', 'token', 'verify', '--name', 'Acme_CI', '--flow', 'jwt-bearer', '--username', 'ci@dev.acme.example', '--jwt-key-file', other, '-o', 'dev', '--json'], { cwd: project });
+    expect(r.status).to.equal(3);
+    expect(`${r.json?.message ?? ''}`).to.match(/private key does not match the app's certificate/i);
   });
 
   it('sf eca policy check against the org reports the app', async () => {

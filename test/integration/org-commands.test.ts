@@ -142,6 +142,8 @@ describe('create, list and display against the org simulator', function () {
       expect(r.loginCommand).to.match(new RegExp(`^sf org login jwt --client-id 3MVG9\\S+ --jwt-key-file ${keyFile} --username ci@dev.acme.example --instance-url https://127\\.0\\.0\\.1:\\d+ --alias acme_ci$`));
       expect(r.settings.profiles).to.deep.equal(['Standard User']);
       expect(r.ciSecrets?.map((s) => s.name)).to.deep.equal(['SF_CONSUMER_KEY', 'SF_JWT_KEY', 'SF_USERNAME', 'SF_INSTANCE_URL']);
+      // the login was proved with the same check as sf eca token verify
+      expect(r.verification).to.deep.equal({ verified: true, username: 'ci@dev.acme.example' });
     } finally {
       rmSync(keyDir, { recursive: true, force: true });
     }

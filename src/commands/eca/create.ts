@@ -29,6 +29,8 @@ export type CreateResult = {
   certificate?: { subject: string; validTo: string };
   /** secrets a pipeline needs, by name, and where each value comes from (never the values of secrets) */
   ciSecrets?: Array<{ name: string; source: string }>;
+  /** jwt-ci with a generated key and --username: `sf eca token verify` run against the new app */
+  verification?: { verified: boolean; username?: string; message?: string };
   components: CreatedComponent[];
   files: Array<{ type: string; fullName: string; path: string }>;
   settings: EcaSummary;
@@ -38,7 +40,7 @@ export type CreateResult = {
 /** Exit codes, as `sf project deploy start` documents them. */
 export const CREATE_EXIT_CODES = { succeeded: 0, failed: 1, inProgress: 69 } as const;
 
-const STAGES = ['Checking the org', 'Deploying', 'Reading the app back'] as const;
+const STAGES = ['Checking the org', 'Deploying', 'Reading the app back', 'Verifying the login'] as const;
 
 export default class Create extends SfCommand<CreateResult> {
   public static readonly summary = messages.getMessage('summary');
@@ -155,13 +157,28 @@ export default class Create extends SfCommand<CreateResult> {
         const key = retrieved[0]?.values.consumerKey;
         consumerKey = typeof key === 'string' ? key : undefined;
       }
-      mso.stop('completed');
-
       if (files.length) await appSource.writeSourceFiles(files, flags.force);
       if (generated && !flags['dry-run']) {
         const { writeFilesAtomically } = await import('../../shared/files.js');
         await writeFilesAtomically([{ path: generated.keyFile, content: generated.keys.privateKeyPem, mode: 0o600 }]);
       }
+
+      // prove the pipeline's login works: the same check as `sf eca token verify`
+      let verification: CreateResult['verification'];
+      if (generated && flags.username && !flags['dry-run']) {
+        mso.goto('Verifying the login');
+        const { default: Verify } = await import('./token/verify.js');
+        try {
+          const v = await Verify.check(org, { name: eca.name, flow: 'jwt-bearer', username: flags.username, 'jwt-key-file': generated.keyFile, 'secret-stdin': false });
+          verification = { verified: true, username: v.user.username ?? flags.username };
+        } catch (e) {
+          // a new app can take minutes before Salesforce issues tokens: report, do not fail the creation
+          verification = { verified: false, username: flags.username, message: e instanceof Error ? e.message : String(e) };
+        }
+      } else {
+        mso.skipTo('Verifying the login');
+      }
+      mso.stop('completed');
 
       const instanceUrl = conn.instanceUrl.replace(/\/$/, '');
       const result: CreateResult = {
@@ -190,6 +207,7 @@ export default class Create extends SfCommand<CreateResult> {
                 { name: 'SF_INSTANCE_URL', source: instanceUrl },
               ]
             : undefined,
+        verification,
         components: outcome.deployed,
         files: files.map((f) => ({ type: f.type, fullName: f.fullName, path: f.path })),
         settings: summarizeEca(eca),
@@ -274,6 +292,8 @@ export default class Create extends SfCommand<CreateResult> {
     ];
     this.table({ data: rows.filter(([, v]) => v).map(([Key, Value]) => ({ Key, Value: Value as string })) });
     if (r.privateKeyFile) this.log(messages.getMessage('keyWritten', [r.privateKeyFile]));
+    if (r.verification?.verified) this.logSuccess(messages.getMessage('verified', [r.verification.username ?? '']));
+    if (r.verification && !r.verification.verified) this.warn(messages.getMessage('notVerified', [r.verification.message ?? '', r.name]));
     if (r.loginCommand) {
       this.log(messages.getMessage('loginHint'));
       this.log(`  ${r.loginCommand}`);
