@@ -23,9 +23,9 @@ import type { EcaPart } from '../components.js';
 import type { ConnectedAppValues, EcaPartValues } from '../model.js';
 import { enumValues } from '../schema/index.js';
 import { connectedAppScopes, joinScopes, toEcaScope } from '../scopes.js';
-import type { RefreshTokenPolicy } from '../templates.js';
 import type { MetadataValue, MetadataValues } from '../xml.js';
 import { type DottedPath, isRecord } from './paths.js';
+import { CONNECTED_APP_IP_RELAXATION, ipRelaxationOf, parseConnectedAppRefreshPolicy } from '../oauthPolicyValues.js';
 
 // ---------------------------------------------------------------------------------------------
 // types
@@ -537,35 +537,16 @@ export function trustedIpRanges(value: MetadataValue): Translation {
   return { write: [ranges as MetadataValues[]] };
 }
 
-const IP_RELAXATION: Readonly<Record<string, string>> = {
-  ENFORCE: 'Enforce',
-  ENFORCE_RELAXREFRESH: 'Enforce_RelaxRefresh',
-  BYPASS_2FACTOR: 'Bypass_2factor',
-  BYPASS: 'Bypass',
-};
-
 export function ipRelaxationPolicy(value: MetadataValue): Translation {
-  const ecaValue = typeof value === 'string' ? IP_RELAXATION[value.trim().toUpperCase()] : undefined;
+  const ecaValue = typeof value === 'string' ? ipRelaxationOf(value) : undefined;
   if (ecaValue) return { write: [ecaValue] };
-  return untranslatable(value, `one of ${Object.keys(IP_RELAXATION).join(', ')}`, `one of ${Object.values(IP_RELAXATION).join(', ')}`);
+  return untranslatable(value, `one of ${Object.keys(CONNECTED_APP_IP_RELAXATION).join(', ')}`, `one of ${Object.values(CONNECTED_APP_IP_RELAXATION).join(', ')}`);
 }
-
-const REFRESH_TOKEN_TYPES: Readonly<Record<string, RefreshTokenPolicy['type']>> = {
-  infinite: 'Infinite',
-  zero: 'Zero',
-  specific_lifetime: 'SpecificLifetime',
-  specific_inactivity: 'SpecificInactivity',
-};
-const REFRESH_TOKEN_UNITS: Readonly<Record<string, string>> = { hours: 'Hours', days: 'Days', months: 'Months' };
 
 /** "infinite" -> Infinite; "specific_lifetime:8:HOURS" -> SpecificLifetime, 8, Hours. */
 export function refreshTokenPolicy(value: MetadataValue): Translation {
-  const m = typeof value === 'string' ? /^([a-z_]+)(?::(\d+):([a-z]+))?$/i.exec(value.trim()) : null;
-  const type = m ? REFRESH_TOKEN_TYPES[m[1].toLowerCase()] : undefined;
-  const specific = type === 'SpecificLifetime' || type === 'SpecificInactivity';
-  const unit = m?.[3] === undefined ? undefined : REFRESH_TOKEN_UNITS[m[3].toLowerCase()];
-  if (m && type && !specific && m[2] === undefined) return { write: [type, undefined, undefined] };
-  if (m && type && specific && unit) return { write: [type, Number.parseInt(m[2], 10), unit] };
+  const p = typeof value === 'string' ? parseConnectedAppRefreshPolicy(value) : undefined;
+  if (p) return { write: 'period' in p ? [p.type, p.period, p.unit] : [p.type, undefined, undefined] };
   return untranslatable(value, 'infinite, zero, specific_lifetime:N:UNIT or specific_inactivity:N:UNIT (UNIT HOURS, DAYS or MONTHS)', 'Infinite, Zero, SpecificLifetime or SpecificInactivity');
 }
 

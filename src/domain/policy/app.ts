@@ -20,6 +20,7 @@ import { X509Certificate } from 'node:crypto';
 import { certificateBody, isPlaceholder } from '../certificate.js';
 import type { EcaPart } from '../components.js';
 import type { Component, ConnectedApp, Eca } from '../model.js';
+import { ipRelaxationOf, parseConnectedAppRefreshPolicy as parseCaRefreshPolicy, refreshTokenTypeOf, refreshTokenUnitOf } from '../oauthPolicyValues.js';
 import { splitScopes, toEcaScope } from '../scopes.js';
 import type { ElementPosition } from '../xml.js';
 
@@ -364,48 +365,23 @@ function record(v: unknown): Values {
 // ---------------------------------------------------------------------------------------------
 // enums
 
-const REFRESH_TYPES: Readonly<Record<string, RefreshTokenPolicyType>> = {
-  infinite: 'Infinite',
-  zero: 'Zero',
-  specificlifetime: 'SpecificLifetime',
-  specific_lifetime: 'SpecificLifetime',
-  specificinactivity: 'SpecificInactivity',
-  specific_inactivity: 'SpecificInactivity',
-};
-
-const UNITS: Readonly<Record<string, RefreshTokenUnit>> = { hours: 'Hours', days: 'Days', months: 'Months' };
-
-const IP_RELAXATIONS: Readonly<Record<string, IpRelaxation>> = {
-  enforce: 'Enforce',
-  enforce_relaxrefresh: 'Enforce_RelaxRefresh',
-  bypass_2factor: 'Bypass_2factor',
-  bypass: 'Bypass',
-};
-
 function ipRelaxation(v: unknown, field: string, notes: string[]): IpRelaxation | undefined {
   const s = text(v);
   if (s === undefined) return undefined;
-  const known = IP_RELAXATIONS[s.toLowerCase()];
+  const known = ipRelaxationOf(s);
   if (!known) notes.push(`${field} "${s}" is not one of Enforce, Enforce_RelaxRefresh, Bypass_2factor, Bypass`);
   return known;
 }
 
 /** Connected App oauthPolicy.refreshTokenPolicy: "infinite", "zero", "specific_lifetime:N:HOURS". */
 export function parseConnectedAppRefreshPolicy(value: string): RefreshTokenPolicy | undefined {
-  const m = /^([a-z_]+)(?::(\d+):([a-z]+))?$/i.exec(value.trim());
-  const type = m ? REFRESH_TYPES[m[1].toLowerCase()] : undefined;
-  if (!m || !type) return undefined;
-  const specific = type === 'SpecificLifetime' || type === 'SpecificInactivity';
-  if (!specific) return m[2] === undefined ? { type } : undefined;
-  const unit = m[3] === undefined ? undefined : UNITS[m[3].toLowerCase()];
-  if (m[2] === undefined || !unit) return undefined;
-  return { type, period: Number.parseInt(m[2], 10), unit };
+  return parseCaRefreshPolicy(value);
 }
 
 function ecaRefreshPolicy(p: Values, notes: string[]): RefreshTokenPolicy | undefined {
   const raw = text(p.refreshTokenPolicyType);
   if (raw === undefined) return undefined;
-  const type = REFRESH_TYPES[raw.toLowerCase()];
+  const type = refreshTokenTypeOf(raw);
   if (!type) {
     notes.push(`oauthPolicies.refreshTokenPolicyType "${raw}" is not one of Infinite, Zero, SpecificLifetime, SpecificInactivity`);
     return undefined;
@@ -413,7 +389,7 @@ function ecaRefreshPolicy(p: Values, notes: string[]): RefreshTokenPolicy | unde
   if (type !== 'SpecificLifetime' && type !== 'SpecificInactivity') return { type };
   const period = int(p.refreshTokenValidityPeriod);
   const rawUnit = text(p.refreshTokenValidityUnit);
-  const unit = rawUnit === undefined ? undefined : UNITS[rawUnit.toLowerCase()];
+  const unit = rawUnit === undefined ? undefined : refreshTokenUnitOf(rawUnit);
   if (rawUnit !== undefined && !unit) notes.push(`oauthPolicies.refreshTokenValidityUnit "${rawUnit}" is not one of Hours, Days, Months`);
   return { type, ...(period === undefined ? {} : { period }), ...(unit === undefined ? {} : { unit }) };
 }

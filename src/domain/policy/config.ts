@@ -10,6 +10,7 @@
  * waiver waives nothing and is itself reported (rule `waiver-expired`).
  */
 import type { AppKind, AuditedApp } from './app.js';
+import { editDistance } from '../text.js';
 import {
   appTarget,
   DEFAULT_THRESHOLDS,
@@ -102,19 +103,6 @@ function typeName(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
 
 /** "; did you mean \"x\"?" for a near miss (small edit distance, or one is a prefix of the other), else "". */
 function suggest(value: string, options: readonly string[]): string {
