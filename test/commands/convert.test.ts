@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
+import { listFiles } from '../helpers/files.js';
 import Convert from '../../src/commands/eca/convert.js';
 import { assembleEcas, type Component } from '../../src/domain/model.js';
 import { componentOfFile } from '../../src/domain/components.js';
@@ -11,13 +12,6 @@ import { validateEca } from '../../src/domain/validate.js';
 import { parseMetadataXml } from '../../src/domain/xml.js';
 import { FIXTURES, ROOT } from '../helpers/paths.js';
 
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => relative(dir, join(d.parentPath, d.name)))
-    .sort();
-}
 
 function readEcas(dir: string): ReturnType<typeof assembleEcas> {
   const components: Component[] = listFiles(dir).flatMap((f) => {

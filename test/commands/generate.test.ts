@@ -4,19 +4,13 @@ import { join, relative } from 'node:path';
 import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
+import { listFiles } from '../helpers/files.js';
 import { ComponentSet } from '@salesforce/source-deploy-retrieve';
 import Generate from '../../src/commands/eca/generate.js';
 import { parseMetadataXml } from '../../src/domain/xml.js';
 import { validateComponent } from '../../src/domain/validate.js';
 import { makeCert } from '../helpers/certs.js';
 
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => relative(dir, join(d.parentPath, d.name)))
-    .sort();
-}
 
 describe('sf eca generate', () => {
   const $$ = new TestContext();
