@@ -14,6 +14,7 @@ import List from '../../src/commands/eca/list.js';
 import { OrgAccess, DeployTimeoutError } from '../../src/org/orgAccess.js';
 import { buildEca } from '../../src/domain/build.js';
 import { ecaComponents } from '../../src/domain/model.js';
+import { loginOrg } from '../helpers/cliAuth.js';
 import { type Harness, startHarness } from '../simulator/harness.js';
 
 async function failure(p: Promise<unknown>): Promise<{ name: string; message: string; actions?: string[]; exitCode?: number }> {
@@ -171,6 +172,16 @@ describe('create, list and display against the org simulator', function () {
     } finally {
       h.sim.faults.set({});
     }
+  });
+
+  it('an org whose API version is below 59 is a named error', async () => {
+    h.sim.addOrg({ alias: 'old', apiVersion: '58.0', users: [{ username: 'admin@old.acme.example', lastName: 'Old', profile: 'System Administrator' }] });
+    await loginOrg(h.home, h.sim, 'old');
+    const err = await failure(List.run(['-o', 'old', '--json']));
+    expect(err.name).to.equal('ApiVersionTooLowError');
+    expect(err.message).to.contain('58.0');
+    const create = await failure(Create.run([...sync.slice(0, -3), '-o', 'old', '--json']));
+    expect(create.name).to.equal('ApiVersionTooLowError');
   });
 
   it('an unknown alias is a named error', async () => {

@@ -94,6 +94,12 @@ describe('sf eca policy check against simulator orgs', function () {
     expect(relative(ROOT, EXAMPLE_SOURCE)).to.equal(join('examples', 'force-app'));
   });
 
+  it('--all-orgs checks every org the CLI has authorized', async () => {
+    const r = await PolicyCheck.run(['--all-orgs', '--fail-on', 'none', '--json']);
+    expect(r.sources.orgs.sort()).to.deep.equal(['examples', 'ten', 'thousand']);
+    expect(r.apps).to.have.length(5 + 10 + 1000);
+  });
+
   it('reads an org of 1,000 apps with the same requests as an org of 10', async () => {
     h.sim.resetLog();
     const ten = await PolicyCheck.run(['--target-org', 'ten', '--fail-on', 'none', '--json']);
