@@ -260,24 +260,17 @@ export default class Create extends SfCommand<CreateResult> {
   }
 
   private async checkReferences(access: import('../../org/orgAccess.js').OrgAccess, eca: import('../../domain/model.js').Eca): Promise<void> {
-    const p = eca.parts.oauthPolicies?.values;
-    const list = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    const users = p?.clientCredentialsFlowUser ? [p.clientCredentialsFlowUser] : [];
-    const profiles = list(p?.commaSeparatedProfile);
-    const permissionSets = list(p?.commaSeparatedPermissionSet);
-    const inList = (xs: string[]): string => xs.map((x) => `'${soqlEscape(x)}'`).join(', ');
-    const [u, pr, ps] = await Promise.all([
-      users.length ? access.query<{ Username: string }>(`SELECT Username FROM User WHERE Username IN (${inList(users)}) AND IsActive = true`) : [],
-      profiles.length ? access.query<{ Name: string }>(`SELECT Name FROM Profile WHERE Name IN (${inList(profiles)})`) : [],
-      permissionSets.length ? access.query<{ Name: string }>(`SELECT Name FROM PermissionSet WHERE Name IN (${inList(permissionSets)})`) : [],
+    const [{ referencesOf, missingReferences }, { readOrgNames }] = await Promise.all([
+      import('../../domain/migrate/references.js'),
+      import('../../org/references.js'),
     ]);
-    const missing = [
-      ...users.filter((x) => !u.some((r) => r.Username.toLowerCase() === x.toLowerCase())).map((x) => `  user ${x} (active)`),
-      ...profiles.filter((x) => !pr.some((r) => r.Name === x)).map((x) => `  profile ${x}`),
-      ...permissionSets.filter((x) => !ps.some((r) => r.Name === x)).map((x) => `  permission set ${x} (API name)`),
-    ];
-    if (missing.length) throw messages.createError('error.MissingReferences', [missing.join('\n')]);
+    const refs = referencesOf(eca);
+    const missing = missingReferences(refs, await readOrgNames(access, refs));
+    const noun = { user: 'user', profile: 'profile', permissionSet: 'permission set' } as const;
+    const lines = missing.map((m) => `  ${noun[m.kind]} ${m.name}${m.kind === 'user' ? (m.inactive ? ' (inactive)' : ' (active)') : m.kind === 'permissionSet' ? ' (API name)' : ''}`);
+    if (lines.length) throw messages.createError('error.MissingReferences', [lines.join('\n')]);
   }
+
 
   private render(r: CreateResult): void {
     for (const w of r.warnings) this.warn(w);

@@ -235,23 +235,9 @@ export default class Migrate extends SfCommand<MigrateResult> {
     mso.goto('Checking targets');
     const { access, version } = accessFor(t.org);
     const refs = domain.mergeReferences(transformed.map((x) => domain.referencesOf(x.eca)));
-    const quote = (xs: readonly string[]): string => xs.map((x) => `'${x.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ');
-    const [users, profiles, permissionSets, current] = await Promise.all([
-      refs.users.length ? access.query<{ Username: string; IsActive: boolean }>(`SELECT Username, IsActive FROM User WHERE Username IN (${quote(refs.users)})`) : [],
-      refs.profiles.length ? access.query<{ Name: string }>(`SELECT Name FROM Profile WHERE Name IN (${quote(refs.profiles)})`) : [],
-      refs.permissionSets.length ? access.query<{ Name: string }>(`SELECT Name FROM PermissionSet WHERE Name IN (${quote(refs.permissionSets)})`) : [],
-      readOrgApps(access, version, { connectedApps: false }),
-    ]);
-    const missing = domain.missingReferences(
-      refs,
-      {
-        users: users.filter((u) => u.IsActive).map((u) => u.Username),
-        inactiveUsers: users.filter((u) => !u.IsActive).map((u) => u.Username),
-        profiles: profiles.map((p) => p.Name),
-        permissionSets: permissionSets.map((p) => p.Name),
-      },
-      t.name
-    );
+    const { readOrgNames } = await import('../../org/references.js');
+    const [orgNames, current] = await Promise.all([readOrgNames(access, refs), readOrgApps(access, version, { connectedApps: false })]);
+    const missing = domain.missingReferences(refs, orgNames, t.name);
     outcome.missing = missing.map((m) => ({ kind: m.kind, name: m.name, neededBy: m.neededBy.map((n) => `${n.app} (${n.component}.${n.field})`), message: m.message, fix: m.fix }));
     if (missing.length) return fail(messages.getMessage('target.missing', [String(missing.length)]));
 
