@@ -77,7 +77,25 @@ export async function runRetrieve(org: OrgState, req: RetrieveRequest): Promise<
   const apiVersion = Number.parseFloat(req.apiVersion);
   const found: StoredComponent[] = [];
   const messages: RetrieveOutcome['messages'] = [];
-  for (const t of req.types) {
+  // Settings are one file per settings name; the org's ECA settings are the only ones modelled
+  const settingsFiles: Array<{ fileName: string; fullName: string; content: string }> = [];
+  for (const t of req.types.filter((x) => x.name === 'Settings')) {
+    for (const member of t.members) {
+      if (member === 'ExternalClientApp' || member === '*') {
+        settingsFiles.push({
+          fileName: 'settings/ExternalClientApp.settings',
+          fullName: 'ExternalClientApp',
+          content: serializeMetadataXml('ExternalClientAppSettings', {
+            enableClientSecretInRestApiAccess: org.settings.enableClientSecretInRestApiAccess,
+            enableConsumerSecretApiAccess: org.settings.enableConsumerSecretApiAccess,
+          }),
+        });
+      } else {
+        messages.push({ fileName: `${prefix}package.xml`, problem: `Entity of type 'Settings' named '${member}' cannot be found` });
+      }
+    }
+  }
+  for (const t of req.types.filter((x) => x.name !== 'Settings')) {
     for (const member of t.members) {
       if (member === '*') {
         // a wildcard retrieves the org's own components, not those installed from packages
@@ -92,10 +110,12 @@ export async function runRetrieve(org: OrgState, req: RetrieveRequest): Promise<
   const unique = [...new Map(found.map((c) => [`${c.type}:${c.fullName}`, c])).values()];
   const manifestTypes = new Map<string, string[]>();
   for (const c of unique) manifestTypes.set(c.type, [...(manifestTypes.get(c.type) ?? []), c.fullName]);
+  if (settingsFiles.length) manifestTypes.set('Settings', settingsFiles.map((f) => f.fullName));
   const zip = new JSZip();
   const manifest = buildManifest(manifestTypes, req.apiVersion);
   zip.file(`${prefix}package.xml`, manifest);
   for (const c of unique) zip.file(prefix + c.fileName, fileContent(org, c, apiVersion));
+  for (const f of settingsFiles) zip.file(prefix + f.fileName, f.content);
   const now = new Date().toISOString();
   const admin = org.user(org.cliUsername);
   const packageProps: FileProperties = {
@@ -114,7 +134,11 @@ export async function runRetrieve(org: OrgState, req: RetrieveRequest): Promise<
   const buffer = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
   return {
     zipFile: buffer.toString('base64'),
-    fileProperties: [...unique.map((c) => fileProperties(org, c, prefix)), packageProps],
+    fileProperties: [
+      ...unique.map((c) => fileProperties(org, c, prefix)),
+      ...settingsFiles.map((f) => ({ ...packageProps, fileName: prefix + f.fileName, fullName: f.fullName, type: 'Settings' })),
+      packageProps,
+    ],
     messages,
   };
 }

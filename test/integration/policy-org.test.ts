@@ -94,6 +94,18 @@ describe('sf eca policy check against simulator orgs', function () {
     expect(relative(ROOT, EXAMPLE_SOURCE)).to.equal(join('examples', 'force-app'));
   });
 
+  it('reports org settings that expose consumer secrets, read with the same retrieve', async () => {
+    h.sim.org('ten').settings.enableConsumerSecretApiAccess = true;
+    try {
+      h.sim.resetLog();
+      const r = await PolicyCheck.run(['--target-org', 'ten', '--fail-on', 'none', '--json']);
+      expect(r.findings.filter((f) => f.kind === 'org').map((f) => f.ruleId)).to.deep.equal(['org-consumer-secret-metadata-access']);
+      expect(h.sim.count('soap:retrieve')).to.equal(1);
+    } finally {
+      h.sim.org('ten').settings.enableConsumerSecretApiAccess = false;
+    }
+  });
+
   it('--all-orgs checks every org the CLI has authorized', async () => {
     const r = await PolicyCheck.run(['--all-orgs', '--fail-on', 'none', '--json']);
     expect(r.sources.orgs.sort()).to.deep.equal(['examples', 'ten', 'thousand']);
