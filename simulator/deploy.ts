@@ -205,7 +205,9 @@ export class Deployment {
   public constructor(
     private readonly ctx: DeployContext,
     private readonly files: DeployFiles,
-    private readonly options: DeployOptions
+    private readonly options: DeployOptions,
+    /** the commitFailure fault: the commit fails after every check passed */
+    private readonly commitFailure?: string
   ) {
     this.collect();
   }
@@ -222,6 +224,10 @@ export class Deployment {
     for (const p of platformProblems(registry, org, valid, apiVersion)) {
       const c = byKey.get(p.key);
       if (c && !c.failure) c.failure = { problem: p.problem, ...positionOf(c.elements, p.field) };
+    }
+    if (this.commitFailure && this.candidates.length && this.candidates.every((c) => !c.failure)) {
+      // Salesforce reports a commit failure on the component it was writing: the last one
+      this.candidates[this.candidates.length - 1].failure = { problem: this.commitFailure };
     }
     const failed = this.candidates.filter((c) => c.failure);
     const passed = this.candidates.filter((c) => !c.failure);

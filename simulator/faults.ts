@@ -23,6 +23,11 @@ export type FaultConfig = {
   requestLimit?: CountedFault;
   /** deploys stay InProgress until this is cleared or the deploy is canceled */
   deployInProgress?: boolean;
+  /**
+   * a deploy that is not check-only fails while Salesforce commits it (as with a record lock):
+   * every component is rolled back. Check-only deploys pass, so it strikes after a validation.
+   */
+  commitFailure?: { count?: number; problem?: string };
 };
 
 export type FaultDecision =
@@ -51,6 +56,7 @@ export class Faults {
   private expire: Live<CountedFault> | undefined;
   private limit: Live<CountedFault> | undefined;
   private inProgress = false;
+  private commit: { remaining: number; problem: string } | undefined;
 
   /** Replaces every fault with these. */
   public set(config: FaultConfig): void {
@@ -66,6 +72,19 @@ export class Faults {
     if (config.expireSession) this.expire = live(config.expireSession);
     if (config.requestLimit) this.limit = live(config.requestLimit);
     if (config.deployInProgress !== undefined) this.inProgress = config.deployInProgress;
+    if (config.commitFailure) {
+      this.commit = {
+        remaining: config.commitFailure.count ?? 1,
+        problem: config.commitFailure.problem ?? 'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record or 1 records',
+      };
+    }
+  }
+
+  /** The problem a committing deploy fails with, if the commitFailure fault holds; consumes one use. */
+  public takeCommitFailure(): string | undefined {
+    if (!this.commit || this.commit.remaining <= 0) return undefined;
+    this.commit.remaining--;
+    return this.commit.problem;
   }
 
   public clear(): void {
@@ -75,6 +94,7 @@ export class Faults {
     this.expire = undefined;
     this.limit = undefined;
     this.inProgress = false;
+    this.commit = undefined;
   }
 
   public get latencyMs(): number {

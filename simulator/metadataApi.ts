@@ -126,7 +126,8 @@ export class MetadataApi {
       job.state = 'InProgress';
       return;
     }
-    job.outcome = new Deployment({ registry: this.registry, org: job.org, user: job.user, apiVersion: job.apiVersion }, job.files, job.options).run();
+    const commitFailure = job.options.checkOnly ? undefined : this.faults.takeCommitFailure();
+    job.outcome = new Deployment({ registry: this.registry, org: job.org, user: job.user, apiVersion: job.apiVersion }, job.files, job.options, commitFailure).run();
     job.state = 'Done';
     job.completedDate = new Date().toISOString();
   }

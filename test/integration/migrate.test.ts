@@ -141,6 +141,26 @@ describe('sf eca migrate between simulator orgs', function () {
     expect(uat.problems.map((p) => p.message).join('\n')).to.match(/consumer key is already taken[\s\S]*without --keep-consumer-key/i);
   });
 
+  it('a deploy that fails after its validation passed is rolled back, the target stays as it was, and the report says so', async () => {
+    const before = h.sim.org('prod').componentsOf('ExtlClntAppOauthConfigurablePolicies').map((c) => JSON.stringify(c.values));
+    const map3 = join(dir, 'map3.json');
+    writeFileSync(map3, JSON.stringify({ targets: { prod: { users: { 'integration@dev.acme.example': 'admin@acme.example' } } } }));
+    h.sim.faults.set({ commitFailure: { count: 1 } });
+    try {
+      const r = await Migrate.run(['--source-org', 'dev', '--target-org', 'prod', '--name', 'Acme_Sync', '--mapping', map3, '--json']);
+      const prod = r.targets[0];
+      expect(prod.status).to.equal('failed');
+      expect(prod.validationId).to.match(/^0Af/);
+      expect(prod.message).to.contain('rolled back');
+      expect(prod.problems.map((p) => p.message).join('\n')).to.contain('UNABLE_TO_LOCK_ROW');
+      expect(process.exitCode).to.equal(1);
+    } finally {
+      h.sim.faults.set({});
+    }
+    const after = h.sim.org('prod').componentsOf('ExtlClntAppOauthConfigurablePolicies').map((c) => JSON.stringify(c.values));
+    expect(after).to.deep.equal(before);
+  });
+
   it('a secret the source returns never reaches stdout, stderr, --json, the log or the output files', async () => {
     h.sim.org('dev').settings.enableConsumerSecretApiAccess = true;
     const secret = h.sim.org('dev').credentials.get('eca:Acme_Sync')?.consumerSecret as string;
