@@ -9,6 +9,7 @@ import {
   GLOBAL_OAUTH_TYPE,
   HEADER_TYPE,
   OAUTH_POLICIES_TYPE,
+  POLICIES_TYPE,
   OAUTH_SETTINGS_TYPE,
   type OrgState,
   type UserRecord,
@@ -32,6 +33,8 @@ export type OAuthApp = {
   /** permission set API names (ECA) or labels (Connected App) */
   permissionSets: string[];
   scopes: string[];
+  /** the app and its OAuth plugin are on (ExtlClntAppConfigurablePolicies isEnabled, isOauthPluginEnabled) */
+  enabled: boolean;
 };
 
 function record(v: MetadataValue | undefined): MetadataValues {
@@ -76,6 +79,7 @@ export function oauthApp(org: OrgState, owner: string): OAuthApp | undefined {
       profiles: list(ca.values.profileName),
       permissionSets: list(ca.values.permissionSetName),
       scopes: list(oauth.scopes),
+      enabled: true,
     };
   }
   const header = org.component(HEADER_TYPE, name);
@@ -83,6 +87,7 @@ export function oauthApp(org: OrgState, owner: string): OAuthApp | undefined {
   const global = org.satellite(name, GLOBAL_OAUTH_TYPE)?.values ?? {};
   const policy = org.satellite(name, OAUTH_POLICIES_TYPE)?.values ?? {};
   const settings = org.satellite(name, OAUTH_SETTINGS_TYPE)?.values ?? {};
+  const switches = org.satellite(name, POLICIES_TYPE)?.values ?? {};
   return {
     kind,
     name,
@@ -96,6 +101,7 @@ export function oauthApp(org: OrgState, owner: string): OAuthApp | undefined {
     profiles: commaList(policy.commaSeparatedProfile),
     permissionSets: commaList(policy.commaSeparatedPermissionSet),
     scopes: commaList(settings.commaSeparatedOauthScopes),
+    enabled: switches.isEnabled !== false && switches.isOauthPluginEnabled !== false,
   };
 }
 

@@ -145,7 +145,8 @@ export class OAuthEndpoints {
     if (!found) return { response: ERR.clientId() };
     const { org } = found;
     const app = oauthApp(org, found.owner);
-    if (!app) return { response: ERR.clientId(), org };
+    // an app switched off (or with its OAuth plugin off) is no OAuth client: UNCONFIRMED wording
+    if (!app?.enabled) return { response: ERR.clientId(), org };
     if ((form.get('client_secret') ?? '') !== app.credentials.consumerSecret) return { response: ERR.clientCredentials(), org };
     const user = app.clientCredentialsUser ? org.user(app.clientCredentialsUser) : undefined;
     if (!app.clientCredentialsEnabled || !user?.isActive) return { response: ERR.noCcUser(), org };
@@ -166,6 +167,7 @@ export class OAuthEndpoints {
     if (target !== found.org) return { response: ERR.notInstalled(), org: target };
     const org = target;
     const app = oauthApp(org, found.owner);
+    if (app && !app.enabled) return { response: ERR.clientId(), org };
     if (!app?.certificate) return { response: ERR.invalidAssertion(), org };
     const audience = this.audienceProblem(org, claims.aud);
     if (audience) return { response: audience, org };

@@ -67,7 +67,7 @@ const SIMULATOR_GAPS = {
   /** REST calls ignore the token's scopes: a token without `api` still queries */
   ignoresApiScope: true,
   /** the token endpoint ignores ExtlClntAppConfigurablePolicies isEnabled / isOauthPluginEnabled */
-  ignoresAppSwitch: true,
+  ignoresAppSwitch: false,
 } as const;
 
 /** Seeds an app as oauthEca builds it, with changes to its components; dated long ago (not "just saved"). */
