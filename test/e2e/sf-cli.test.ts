@@ -4,7 +4,7 @@
  * (its certificate trusted through NODE_EXTRA_CA_CERTS), then `sf eca ...` and `sf project ...`.
  * Needs the built plugin (npm test builds first).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -26,13 +26,14 @@ describe('end to end: sf eca ... in the real sf CLI against the simulator', func
   let project: string;
 
   before(async () => {
-    sim = await startSimulator({ orgs: ['dev'] });
-    const login = sim.login('dev');
-    sf = SfCli.link({ NODE_EXTRA_CA_CERTS: login.caCertPath });
-    const urlFile = join(sf.home, 'dev.url');
-    writeFileSync(urlFile, login.sfdxAuthUrl);
-    const r = await sf.run(['org', 'login', 'sfdx-url', '--sfdx-url-file', urlFile, '--alias', 'dev', '--json']);
-    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    sim = await startSimulator({ orgs: ['dev', 'prod'] });
+    sf = SfCli.link({ NODE_EXTRA_CA_CERTS: sim.login('dev').caCertPath });
+    for (const alias of ['dev', 'prod']) {
+      const urlFile = join(sf.home, `${alias}.url`);
+      writeFileSync(urlFile, sim.login(alias).sfdxAuthUrl);
+      const r = await sf.run(['org', 'login', 'sfdx-url', '--sfdx-url-file', urlFile, '--alias', alias, '--json']);
+      expect(r.status, r.stdout + r.stderr).to.equal(0);
+    }
     project = mkdtempSync(join(tmpdir(), 'eca-e2e-project-'));
     mkdirSync(join(project, 'force-app'));
     writeFileSync(join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' }));
@@ -94,6 +95,28 @@ describe('end to end: sf eca ... in the real sf CLI against the simulator', func
     expect(r.status).to.not.equal(0);
     expect(r.stdout).to.contain('Element {http://soap.sforce.com/2006/04/metadata}contactEmail invalid at this location in type ExternalClientApplication');
     expect(sim.org('dev').component('ExternalClientApplication', 'Acme_Order')).to.equal(undefined);
+  });
+
+  it('sf eca migrate moves the app to another org, and sf project retrieve start there shows no trace of the source org', async () => {
+    const mapping = join(sf.home, 'map.yaml');
+    writeFileSync(mapping, 'targets:\n  prod:\n    users:\n      integration@dev.acme.example: integration@acme.example\n');
+    const r = await sf.run(['eca', 'migrate', '--source-org', 'dev', '--target-org', 'prod', '--name', 'Acme_Sync', '--mapping', mapping, '--json'], { cwd: project });
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    expect((r.json?.result as { targets: Array<{ status: string }> }).targets[0].status).to.equal('deployed');
+    const target = mkdtempSync(join(tmpdir(), 'eca-e2e-prod-'));
+    mkdirSync(join(target, 'force-app'));
+    writeFileSync(join(target, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' }));
+    const retrieved = await sf.run(
+      ['project', 'retrieve', 'start', '-m', 'ExternalClientApplication:Acme_Sync', '-m', 'ExtlClntAppOauthSettings', '-m', 'ExtlClntAppOauthConfigurablePolicies', '-o', 'prod', '--json'],
+      { cwd: target }
+    );
+    expect(retrieved.status, retrieved.stdout + retrieved.stderr).to.equal(0);
+    const files = readdirSync(join(target, 'force-app'), { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+    const text = files.map((d) => readFileSync(join(d.parentPath, d.name), 'utf8')).join('\n');
+    expect(text).to.contain('<clientCredentialsFlowUser>integration@acme.example</clientCredentialsFlowUser>');
+    expect(text).to.not.contain(sim.org('dev').orgId15);
+    expect(text).to.not.contain('@dev.acme.example');
+    rmSync(target, { recursive: true, force: true });
   });
 
   it('one-command JWT app for CI: create --template jwt-ci, then the printed sf org login jwt line works', async () => {
