@@ -23,6 +23,13 @@ export default class Display extends SfCommand<DisplayResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = {
+    header: 'ERROR CODES',
+    body: [
+      { name: 'Shown (0)', description: 'The app was read and shown.' },
+      { name: 'Failed (1)', description: 'No app of that name, or the org could not be read.' },
+    ],
+  };
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),

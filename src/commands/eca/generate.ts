@@ -23,6 +23,14 @@ export default class Generate extends SfCommand<GenerateResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = {
+    header: 'ERROR CODES',
+    body: [
+      { name: 'Written (0)', description: 'Every file was written.' },
+      { name: 'Failed (1)', description: 'Bad input (a named error says which and what to do); nothing was written.' },
+      { name: 'Usage (2)', description: 'A flag the parser rejects, such as an unknown template.' },
+    ],
+  };
 
   public static readonly flags = {
     ...appFlags,

@@ -28,6 +28,13 @@ export default class List extends SfCommand<ListResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = {
+    header: 'ERROR CODES',
+    body: [
+      { name: 'Listed (0)', description: 'The apps were read (an org without apps gives a warning, not an error).' },
+      { name: 'Failed (1)', description: 'The org could not be read: unknown alias, expired authorization, API version below 59, a failed request.' },
+    ],
+  };
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
