@@ -41,6 +41,8 @@ export type PermissionSetSeed = {
   name: string;
   label?: string;
   modifyAllData?: boolean;
+  /** grants "API Only User", as integration permission sets do */
+  apiOnly?: boolean;
 };
 
 export type UserSeed = {

@@ -123,9 +123,31 @@ export const SOBJECTS: readonly SObjectDef[] = [
   {
     name: 'PermissionSet',
     keyPrefix: KEY_PREFIX.PermissionSet,
-    fields: { Id: 'id', Name: 'string', Label: 'string', IsOwnedByProfile: 'boolean', NamespacePrefix: 'string', PermissionsModifyAllData: 'boolean', PermissionsApiUserOnly: 'boolean', ProfileId: 'reference' },
+    fields: {
+      Id: 'id',
+      Name: 'string',
+      Label: 'string',
+      IsOwnedByProfile: 'boolean',
+      NamespacePrefix: 'string',
+      PermissionsModifyAllData: 'boolean',
+      PermissionsViewAllData: 'boolean',
+      PermissionsCustomizeApplication: 'boolean',
+      PermissionsApiUserOnly: 'boolean',
+      ProfileId: 'reference',
+    },
     rows: (org) =>
-      org.permissionSets.map((p) => ({ Id: p.id, Name: p.name, Label: p.label, IsOwnedByProfile: false, NamespacePrefix: null, PermissionsModifyAllData: p.modifyAllData, PermissionsApiUserOnly: false, ProfileId: null })),
+      org.permissionSets.map((p) => ({
+        Id: p.id,
+        Name: p.name,
+        Label: p.label,
+        IsOwnedByProfile: false,
+        NamespacePrefix: null,
+        PermissionsModifyAllData: p.modifyAllData,
+        PermissionsViewAllData: p.modifyAllData,
+        PermissionsCustomizeApplication: p.modifyAllData,
+        PermissionsApiUserOnly: p.apiOnly,
+        ProfileId: null,
+      })),
   },
   {
     name: 'PermissionSetAssignment',

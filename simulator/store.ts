@@ -26,7 +26,7 @@ export type OrgSettings = {
 };
 
 export type ProfileRecord = { id: string; name: string; apiOnly: boolean; modifyAllData: boolean };
-export type PermissionSetRecord = { id: string; name: string; label: string; modifyAllData: boolean };
+export type PermissionSetRecord = { id: string; name: string; label: string; modifyAllData: boolean; apiOnly: boolean };
 export type UserRecord = {
   id: string;
   username: string;
@@ -165,7 +165,7 @@ export class OrgState {
       this.profiles.push({ id: ids.id(KEY_PREFIX.Profile), name: p.name, apiOnly: p.apiOnly ?? false, modifyAllData: p.modifyAllData ?? false });
     }
     for (const ps of seed.permissionSets ?? []) {
-      this.permissionSets.push({ id: ids.id(KEY_PREFIX.PermissionSet), name: ps.name, label: ps.label ?? ps.name.replace(/_/g, ' '), modifyAllData: ps.modifyAllData ?? false });
+      this.permissionSets.push({ id: ids.id(KEY_PREFIX.PermissionSet), name: ps.name, label: ps.label ?? ps.name.replace(/_/g, ' '), modifyAllData: ps.modifyAllData ?? false, apiOnly: ps.apiOnly ?? false });
     }
     const created = new Date().toISOString();
     for (const u of seed.users) {

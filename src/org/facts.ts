@@ -1,7 +1,7 @@
 /**
  * Facts the metadata does not hold, read with a constant number of queries whatever the number
- * of apps: the run-as users (one query), OAuth token usage (one query), the org's settings
- * (one Settings retrieve, done together with the apps).
+ * of apps: the run-as users (two queries: profile and permission set grants), OAuth token usage
+ * (one query), the org's settings (in the same retrieve as the apps).
  */
 import type { OrgAccess } from './orgAccess.js';
 
@@ -27,6 +27,15 @@ type UserRow = {
   } | null;
 };
 
+type PermissionFlags = {
+  PermissionsApiUserOnly?: boolean;
+  PermissionsModifyAllData?: boolean;
+  PermissionsViewAllData?: boolean;
+  PermissionsCustomizeApplication?: boolean;
+};
+
+type AssignmentRow = { Assignee?: { Username?: string } | null; PermissionSet?: PermissionFlags | null };
+
 const ADMIN_PERMISSIONS = ['PermissionsModifyAllData', 'PermissionsViewAllData', 'PermissionsCustomizeApplication'] as const;
 
 function quote(v: string): string {
@@ -38,16 +47,26 @@ export async function readRunAsUsers(access: OrgAccess, usernames: readonly stri
   const out = new Map<string, RunAsFacts>();
   const names = [...new Set(usernames.filter((u) => u && !u.includes('${')))];
   if (names.length === 0) return out;
-  const rows = await access.query<UserRow>(
-    `SELECT Username, IsActive, Profile.Name, Profile.PermissionsApiUserOnly, Profile.PermissionsModifyAllData, Profile.PermissionsViewAllData, Profile.PermissionsCustomizeApplication FROM User WHERE Username IN (${names.map(quote).join(', ')})`
-  );
+  const inList = names.map(quote).join(', ');
+  // the profile's permissions, and those of every permission set assigned (integration users
+  // often get "API Only User" from a permission set): two queries whatever the number of apps
+  const [rows, assignments] = await Promise.all([
+    access.query<UserRow>(
+      `SELECT Username, IsActive, Profile.Name, Profile.PermissionsApiUserOnly, Profile.PermissionsModifyAllData, Profile.PermissionsViewAllData, Profile.PermissionsCustomizeApplication FROM User WHERE Username IN (${inList})`
+    ),
+    access.query<AssignmentRow>(
+      `SELECT Assignee.Username, PermissionSet.PermissionsApiUserOnly, PermissionSet.PermissionsModifyAllData, PermissionSet.PermissionsViewAllData, PermissionSet.PermissionsCustomizeApplication FROM PermissionSetAssignment WHERE Assignee.Username IN (${inList})`
+    ),
+  ]);
   for (const r of rows) {
+    const granted = assignments.filter((a) => a.Assignee?.Username?.toLowerCase() === r.Username.toLowerCase()).map((a) => a.PermissionSet ?? {});
+    const sources = [r.Profile ?? {}, ...granted];
     out.set(r.Username.toLowerCase(), {
       username: r.Username,
       isActive: r.IsActive,
       profile: r.Profile?.Name,
-      isApiOnly: r.Profile?.PermissionsApiUserOnly === true,
-      adminPermissions: ADMIN_PERMISSIONS.filter((p) => r.Profile?.[p] === true).map((p) => p.replace(/^Permissions/, '')),
+      isApiOnly: sources.some((x) => x.PermissionsApiUserOnly === true),
+      adminPermissions: ADMIN_PERMISSIONS.filter((p) => sources.some((x) => x[p] === true)).map((p) => p.replace(/^Permissions/, '')),
     });
   }
   return out;

@@ -59,6 +59,22 @@ describe('sf eca policy check against simulator orgs', function () {
         { alias: 'examples', profiles: [{ name: 'Acme Integration User', apiOnly: true }], permissionSets: [{ name: 'Portal_Users' }], users: users('examples'), components: exampleComponents() },
         { alias: 'ten', users: users('ten'), components: manyApps(10) },
         { alias: 'thousand', users: users('thousand'), components: manyApps(1000) },
+        {
+          alias: 'runas',
+          permissionSets: [
+            { name: 'API_Only_Integration', apiOnly: true },
+            { name: 'Data_Admin', modifyAllData: true },
+          ],
+          users: [
+            { username: 'admin@runas.policy.acme.example', lastName: 'Admin', profile: 'System Administrator' },
+            { username: 'api@runas.policy.acme.example', lastName: 'Api', profile: 'Standard User', permissionSets: ['API_Only_Integration'] },
+            { username: 'power@runas.policy.acme.example', lastName: 'Power', profile: 'Standard User', permissionSets: ['API_Only_Integration', 'Data_Admin'] },
+          ],
+          components: [
+            ...ecaComponents(buildEca({ name: 'Via_PermSet', contactEmail: 'a@acme.example', apiVersion: 66, template: 'server-to-server', runAs: 'api@runas.policy.acme.example' }).eca),
+            ...ecaComponents(buildEca({ name: 'Too_Powerful', contactEmail: 'a@acme.example', apiVersion: 66, template: 'server-to-server', runAs: 'power@runas.policy.acme.example' }).eca),
+          ],
+        },
       ],
     });
   });
@@ -106,10 +122,20 @@ describe('sf eca policy check against simulator orgs', function () {
     }
   });
 
+  it('reads the run-as user\'s permissions from its profile and its permission sets', async () => {
+    const r = await PolicyCheck.run(['--target-org', 'runas', '--fail-on', 'none', '--json']);
+    const rules = (app: string): string[] => r.findings.filter((f) => f.target === app).map((f) => f.ruleId);
+    // API Only granted by a permission set counts
+    expect(rules('Via_PermSet')).to.not.include('client-credentials-run-as-not-api-only');
+    expect(rules('Via_PermSet')).to.not.include('client-credentials-run-as-admin');
+    // so does Modify All Data granted by one
+    expect(rules('Too_Powerful')).to.include('client-credentials-run-as-admin');
+  });
+
   it('--all-orgs checks every org the CLI has authorized', async () => {
     const r = await PolicyCheck.run(['--all-orgs', '--fail-on', 'none', '--json']);
-    expect(r.sources.orgs.sort()).to.deep.equal(['examples', 'ten', 'thousand']);
-    expect(r.apps).to.have.length(5 + 10 + 1000);
+    expect(r.sources.orgs.sort()).to.deep.equal(['examples', 'runas', 'ten', 'thousand']);
+    expect(r.apps).to.have.length(5 + 10 + 1000 + 2);
   });
 
   it('reads an org of 1,000 apps with the same requests as an org of 10', async () => {
@@ -124,6 +150,7 @@ describe('sf eca policy check against simulator orgs', function () {
     expect(h.sim.count()).to.equal(requestsTen);
     expect(h.sim.count('soap:retrieve')).to.equal(1);
     expect(retrieveTen).to.equal(1);
-    expect(h.sim.count('rest:query')).to.be.at.most(2);
+    // run-as users (profile, permission sets) and token usage
+    expect(h.sim.count('rest:query')).to.be.at.most(3);
   });
 });
