@@ -2,7 +2,7 @@
  * The runtime view of an OAuth app, the same for an External Client App (header plus satellites)
  * and a Connected App: what the token endpoint needs to decide a grant.
  */
-import type { MetadataValue, MetadataValues } from '../src/domain/xml.js';
+import type { MetadataValue, MetadataValues } from './metadata/values.js';
 import {
   type AppCredentials,
   CONNECTED_APP_TYPE,

@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
-import { toPem } from '../src/domain/certificate.js';
+import { certificatePem } from './certificates.js';
 import { isPreAuthorized, oauthApp, scopeString } from './apps.js';
 import { formFields, json, type SimRequest, type SimResponse } from './http.js';
 import { CLI_CLIENT_ID, type OrgState, type Registry, type Session, type UserRecord } from './store.js';
@@ -172,7 +172,7 @@ export class OAuthEndpoints {
     const audience = this.audienceProblem(org, claims.aud);
     if (audience) return { response: audience, org };
     try {
-      jwt.verify(assertion, toPem(app.certificate), { algorithms: ['RS256'], clockTolerance: 0 });
+      jwt.verify(assertion, certificatePem(app.certificate), { algorithms: ['RS256'], clockTolerance: 0 });
     } catch (e) {
       const expired = e instanceof jwt.TokenExpiredError || (e instanceof Error && /jwt expired|exp/i.test(e.message));
       return { response: expired ? ERR.expiredAssertion() : ERR.invalidAssertion(), org };

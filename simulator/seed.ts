@@ -21,7 +21,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MetadataValues } from '../src/domain/xml.js';
+import type { MetadataValues } from './metadata/values.js';
 
 export type OrgSettingsSeed = {
   enableConsumerSecretApiAccess?: boolean;

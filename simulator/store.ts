@@ -3,8 +3,8 @@
  * app credentials) and the sessions and refresh tokens issued for them. All orgs share one
  * server; requests find their org through the token they carry.
  */
-import { componentByPart, componentByType, mdapiFilePath } from '../src/domain/components.js';
-import type { MetadataValue, MetadataValues } from '../src/domain/xml.js';
+import { CONNECTED_APP_TYPE, GLOBAL_OAUTH_TYPE, HEADER_TYPE, mdapiPath } from './metadata/components.js';
+import type { MetadataValue, MetadataValues } from './metadata/values.js';
 import { accessToken, consumerKey, consumerSecret, IdFactory, KEY_PREFIX, refreshToken, sameId, to15, to18 } from './ids.js';
 import type { ComponentSeed, ManageableState, OrgSeed } from './seed.js';
 
@@ -13,12 +13,15 @@ export const DEFAULT_API_VERSION = '66.0';
 export const CLI_CLIENT_ID = 'PlatformCLI';
 export const CLI_APP_NAME = 'Salesforce CLI';
 
-export const HEADER_TYPE = componentByPart('header').type;
-export const GLOBAL_OAUTH_TYPE = componentByPart('globalOauthSettings').type;
-export const OAUTH_SETTINGS_TYPE = componentByPart('oauthSettings').type;
-export const OAUTH_POLICIES_TYPE = componentByPart('oauthPolicies').type;
-export const POLICIES_TYPE = componentByPart('policies').type;
-export const CONNECTED_APP_TYPE = 'ConnectedApp';
+export {
+  CONNECTED_APP_TYPE,
+  GLOBAL_OAUTH_TYPE,
+  HEADER_TYPE,
+  OAUTH_POLICIES_TYPE,
+  OAUTH_SETTINGS_TYPE,
+  POLICIES_TYPE,
+  mdapiPath,
+} from './metadata/components.js';
 
 export type OrgSettings = {
   enableConsumerSecretApiAccess: boolean;
@@ -83,12 +86,6 @@ const eq = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase(
 
 export function componentKey(type: string, fullName: string): string {
   return `${type}:${fullName}`;
-}
-
-/** Where a component lives in an MDAPI zip; undefined for types the simulator does not model. */
-export function mdapiPath(type: string, fullName: string): string | undefined {
-  const kind = componentByType(type);
-  return kind ? mdapiFilePath(kind, fullName) : undefined;
 }
 
 /** "eca:<App>" or "ca:<App>": the owner of a set of credentials. */
