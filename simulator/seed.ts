@@ -90,6 +90,8 @@ export type OrgSeed = {
   instanceName?: string;
   /** the highest API version the org serves; default 66.0 */
   apiVersion?: string;
+  /** minutes a newly saved app takes before it issues tokens (default 0; Salesforce reports up to 30) */
+  propagationMinutes?: number;
   settings?: OrgSettingsSeed;
   profiles?: ProfileSeed[];
   permissionSets?: PermissionSetSeed[];

@@ -72,8 +72,21 @@ export type OAuthTokenRecord = {
   createdDate: string;
 };
 
-export type Session = { token: string; orgId: string; userId: string; app: string; issuedAt: number };
-export type RefreshGrant = { token: string; orgId: string; userId: string; clientId: string; app: string };
+export type Session = {
+  token: string;
+  orgId: string;
+  userId: string;
+  app: string;
+  issuedAt: number;
+  /** OAuth scope tokens the session carries ("api", "web", ...): REST and SOAP need api (or full) */
+  scopes: readonly string[];
+  /** epoch ms after which the token is refused (JWT access tokens); none: until expired or revoked */
+  expiresAt?: number;
+};
+
+/** The scopes of the CLI's own sessions (PlatformCLI) and of sessions a test issues directly. */
+export const CLI_SCOPES: readonly string[] = ['web', 'openid', 'api', 'id', 'refresh_token'];
+export type RefreshGrant = { token: string; orgId: string; userId: string; clientId: string; app: string; scopes: readonly string[] };
 
 const STANDARD_PROFILES: ReadonlyArray<Omit<ProfileRecord, 'id'>> = [
   { name: 'System Administrator', apiOnly: false, modifyAllData: true },
@@ -125,6 +138,11 @@ export class OrgState {
   public instanceName: string;
   public myDomain: string;
   public apiVersion: string;
+  /**
+   * Minutes a newly saved app takes before it issues tokens (0: at once). Salesforce reports up to
+   * 30 minutes for ECAs; the `propagation` fault sets it for every org.
+   */
+  public propagationMinutes: number;
   public readonly settings: OrgSettings;
   public readonly profiles: ProfileRecord[] = [];
   public readonly permissionSets: PermissionSetRecord[] = [];
@@ -151,6 +169,7 @@ export class OrgState {
     this.instanceName = seed.instanceName ?? 'SIM1';
     this.myDomain = seed.myDomain ?? `${seed.alias}-sim`;
     this.apiVersion = seed.apiVersion ?? DEFAULT_API_VERSION;
+    this.propagationMinutes = seed.propagationMinutes ?? 0;
     this.settings = {
       enableConsumerSecretApiAccess: seed.settings?.enableConsumerSecretApiAccess ?? false,
       enableClientSecretInRestApiAccess: seed.settings?.enableClientSecretInRestApiAccess ?? false,
@@ -362,14 +381,22 @@ export class Registry {
     return [...this.orgs.values()].find((o) => sameId(o.orgId, id));
   }
 
-  public issueSession(org: OrgState, user: UserRecord, app: string): Session {
-    const session: Session = { token: accessToken(org.orgId), orgId: org.orgId, userId: user.id, app, issuedAt: Date.now() };
+  public issueSession(org: OrgState, user: UserRecord, app: string, options: { scopes?: readonly string[]; token?: string; issuedAt?: number; expiresAt?: number } = {}): Session {
+    const session: Session = {
+      token: options.token ?? accessToken(org.orgId),
+      orgId: org.orgId,
+      userId: user.id,
+      app,
+      issuedAt: options.issuedAt ?? Date.now(),
+      scopes: options.scopes ?? CLI_SCOPES,
+      ...(options.expiresAt !== undefined ? { expiresAt: options.expiresAt } : {}),
+    };
     this.sessions.set(session.token, session);
     return session;
   }
 
-  public grantRefreshToken(org: OrgState, user: UserRecord, clientId: string, app: string): RefreshGrant {
-    const grant: RefreshGrant = { token: refreshToken(), orgId: org.orgId, userId: user.id, clientId, app };
+  public grantRefreshToken(org: OrgState, user: UserRecord, clientId: string, app: string, scopes: readonly string[] = CLI_SCOPES): RefreshGrant {
+    const grant: RefreshGrant = { token: refreshToken(), orgId: org.orgId, userId: user.id, clientId, app, scopes };
     this.refreshGrants.set(grant.token, grant);
     org.recordUsage(app, user.id);
     return grant;
