@@ -100,7 +100,7 @@ export function platformProblems(registry: Registry, org: OrgState, incoming: re
       const foreign = foreignOrgId(org, text(c.values.oauthLink));
       if (foreign) add(c, `In field: oauthLink - the org ID ${foreign} doesn't match this org (${org.orgId15})`, 'oauthLink');
     }
-    if (c.type === CONNECTED_APP_TYPE && !existing) add(c, CONNECTED_APP_CREATION_BLOCKED);
+    if (c.type === CONNECTED_APP_TYPE && !existing && !org.settings.connectedAppCreationEnabled) add(c, CONNECTED_APP_CREATION_BLOCKED);
     const oauth = asRecord(c.values.oauthConfig) ?? {};
     const key = c.type === GLOBAL_OAUTH_TYPE ? text(c.values.consumerKey) : c.type === CONNECTED_APP_TYPE ? text(oauth.consumerKey) : undefined;
     const owner = credentialsOwner(c.type, c.values, c.fullName);

@@ -26,6 +26,8 @@ import type { MetadataValues } from './metadata/values.js';
 export type OrgSettingsSeed = {
   enableConsumerSecretApiAccess?: boolean;
   enableClientSecretInRestApiAccess?: boolean;
+  /** Salesforce Support re-enabled Connected App creation in this org (default false) */
+  connectedAppCreationEnabled?: boolean;
 };
 
 export type ProfileSeed = {

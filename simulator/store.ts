@@ -26,6 +26,8 @@ export {
 export type OrgSettings = {
   enableConsumerSecretApiAccess: boolean;
   enableClientSecretInRestApiAccess: boolean;
+  /** Connected App creation re-enabled for this org by Salesforce Support (blocked by default since Spring '26) */
+  connectedAppCreationEnabled: boolean;
 };
 
 export type ProfileRecord = { id: string; name: string; apiOnly: boolean; modifyAllData: boolean };
@@ -173,6 +175,7 @@ export class OrgState {
     this.settings = {
       enableConsumerSecretApiAccess: seed.settings?.enableConsumerSecretApiAccess ?? false,
       enableClientSecretInRestApiAccess: seed.settings?.enableClientSecretInRestApiAccess ?? false,
+      connectedAppCreationEnabled: seed.settings?.connectedAppCreationEnabled ?? false,
     };
     for (const p of STANDARD_PROFILES) {
       if (!seed.profiles?.some((s) => eq(s.name, p.name))) this.profiles.push({ id: ids.id(KEY_PREFIX.Profile), ...p });

@@ -213,6 +213,24 @@ describe('simulator: Metadata API', () => {
     expect(problems.get('Salesforce_Insights')).to.match(/^Cannot modify managed object/);
   });
 
+  it('creates a Connected App only where Salesforce Support re-enabled it (row 15)', async () => {
+    const ca = `<?xml version="1.0" encoding="UTF-8"?>
+<ConnectedApp xmlns="http://soap.sforce.com/2006/04/metadata">
+    <contactEmail>ops@acme.example</contactEmail>
+    <label>Exception CA</label>
+</ConnectedApp>
+`;
+    const org = h.sim.org('dev');
+    org.settings.connectedAppCreationEnabled = true;
+    try {
+      const result = await deploySource(dev, project([], { 'connectedApps/Exception_CA.connectedApp-meta.xml': ca }));
+      expect(result.response.status).to.equal('Succeeded');
+      expect(org.component('ConnectedApp', 'Exception_CA')?.values).to.include({ label: 'Exception CA' });
+    } finally {
+      org.settings.connectedAppCreationEnabled = false;
+    }
+  });
+
   it('lists and reads components, nil for a missing name', async () => {
     const list = await dev.metadata.list([{ type: 'ExternalClientApplication' }, { type: GLOBAL }]);
     const names = list.map((p) => `${p.type}:${p.fullName}`);
