@@ -2,7 +2,7 @@
  * The runtime view of an OAuth app, the same for an External Client App (header plus satellites)
  * and a Connected App: what the token endpoint needs to decide a grant.
  */
-import type { MetadataValue, MetadataValues } from '../src/domain/xml.js';
+import type { MetadataValue, MetadataValues } from './metadata/values.js';
 import {
   type AppCredentials,
   CONNECTED_APP_TYPE,
@@ -35,7 +35,17 @@ export type OAuthApp = {
   scopes: string[];
   /** the app and its OAuth plugin are on (ExtlClntAppConfigurablePolicies isEnabled, isOauthPluginEnabled) */
   enabled: boolean;
+  /** when the app (any of its components) was last saved, epoch ms */
+  savedAt: number;
+  /** ExtlClntAppGlobalOauthSettings isNamedUserJwtEnabled: access tokens are JWTs */
+  jwtAccessTokens: boolean;
+  /** minutes a JWT access token lives (namedUserJwtTimeout with namedUserJwtSessionTimeoutType Custom) */
+  jwtTimeoutMinutes?: number;
 };
+
+function savedAt(...dates: Array<string | undefined>): number {
+  return Math.max(0, ...dates.map((d) => (d ? Date.parse(d) : 0)).filter((n) => !Number.isNaN(n)));
+}
 
 function record(v: MetadataValue | undefined): MetadataValues {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {};
@@ -80,6 +90,8 @@ export function oauthApp(org: OrgState, owner: string): OAuthApp | undefined {
       permissionSets: list(ca.values.permissionSetName),
       scopes: list(oauth.scopes),
       enabled: true,
+      savedAt: savedAt(ca.lastModifiedDate),
+      jwtAccessTokens: oauth.isNamedUserJwtEnabled === true,
     };
   }
   const header = org.component(HEADER_TYPE, name);
@@ -88,6 +100,8 @@ export function oauthApp(org: OrgState, owner: string): OAuthApp | undefined {
   const policy = org.satellite(name, OAUTH_POLICIES_TYPE)?.values ?? {};
   const settings = org.satellite(name, OAUTH_SETTINGS_TYPE)?.values ?? {};
   const switches = org.satellite(name, POLICIES_TYPE)?.values ?? {};
+  const parts = [header, ...org.satellitesOf(name)];
+  const timeout = typeof policy.namedUserJwtTimeout === 'number' && policy.namedUserJwtSessionTimeoutType === 'Custom' ? policy.namedUserJwtTimeout : undefined;
   return {
     kind,
     name,
@@ -102,6 +116,9 @@ export function oauthApp(org: OrgState, owner: string): OAuthApp | undefined {
     permissionSets: commaList(policy.commaSeparatedPermissionSet),
     scopes: commaList(settings.commaSeparatedOauthScopes),
     enabled: switches.isEnabled !== false && switches.isOauthPluginEnabled !== false,
+    savedAt: savedAt(...parts.map((c) => c.lastModifiedDate)),
+    jwtAccessTokens: global.isNamedUserJwtEnabled === true,
+    ...(timeout !== undefined ? { jwtTimeoutMinutes: timeout } : {}),
   };
 }
 
@@ -113,12 +130,14 @@ export function isPreAuthorized(org: OrgState, app: OAuthApp, user: UserRecord):
   return app.permissionSets.some((ps) => granted.some((g) => g.name === ps || (app.kind === 'ca' && g.label === ps)));
 }
 
+/** The OAuth scope token of each metadata scope name (Salesforce Help, "OAuth Tokens and Scopes"). */
 const SCOPE_TOKENS: Readonly<Record<string, string>> = {
   Api: 'api',
   Basic: 'id',
   Chatter: 'chatter_api',
   CustomPermissions: 'custom_permissions',
   Full: 'full',
+  OfflineAccess: 'offline_access',
   OpenID: 'openid',
   Profile: 'profile',
   RefreshToken: 'refresh_token',
@@ -127,7 +146,25 @@ const SCOPE_TOKENS: Readonly<Record<string, string>> = {
   Web: 'web',
 };
 
+/** The scope tokens of a token response ("api", "refresh_token"), from the app's scope names. */
+export function scopeTokens(scopes: readonly string[]): string[] {
+  return scopes.map((s) => SCOPE_TOKENS[s] ?? s.toLowerCase());
+}
+
 /** The scope string of a token response ("api refresh_token"), from the app's scope names. */
 export function scopeString(scopes: readonly string[]): string {
-  return scopes.map((s) => SCOPE_TOKENS[s] ?? s.toLowerCase()).join(' ');
+  return scopeTokens(scopes).join(' ');
+}
+
+/**
+ * The scopes a client-credentials token carries: the app's, except full, web and
+ * refresh_token/offline_access (Salesforce Help, "OAuth 2.0 Client Credentials Flow").
+ */
+export function clientCredentialsScopes(scopes: readonly string[]): string[] {
+  return scopes.filter((s) => !['Full', 'Web', 'RefreshToken', 'OfflineAccess'].includes(s));
+}
+
+/** Whether a session's scopes let it call the REST and SOAP APIs (api, or full which encompasses it). */
+export function allowsApi(scopeTokenList: readonly string[]): boolean {
+  return scopeTokenList.includes('api') || scopeTokenList.includes('full');
 }

@@ -1,13 +1,16 @@
 /**
  * Runs the org simulator in the foreground:
  *
- *   npm run simulator -- --orgs dev,prod [--http] [--latency 50] [--seed file] [--port 8443] [--verbose]
+ *   npm run simulator -- --orgs dev,prod [--http] [--latency 50] [--seed file] [--port 8443]
+ *                        [--fault <spec>]... [--control-port N] [--no-control] [--verbose]
  *
- * Prints one JSON line per org: {"alias","username","orgId","instanceUrl","sfdxAuthUrl","caCertPath"}.
- * Log in the real CLI with `echo <sfdxAuthUrl> | sf org login sfdx-url --sfdx-url-stdin` and
- * NODE_EXTRA_CA_CERTS=<caCertPath>. Stops on SIGTERM or SIGINT.
+ * Prints one JSON line per org: {"alias","username","orgId","instanceUrl","sfdxAuthUrl","caCertPath"},
+ * then one line {"control": {"url","token"}, "loginUrl"} for setting faults from another process
+ * (see simulator/README.md). Log in the real CLI with `echo <sfdxAuthUrl> | sf org login sfdx-url
+ * --sfdx-url-stdin` and NODE_EXTRA_CA_CERTS=<caCertPath>. Stops on SIGTERM or SIGINT.
  */
 import { parseArgs } from 'node:util';
+import { FaultSpecError, parseFaultSpecs } from './faultSpec.js';
 import { startSimulator } from './server.js';
 
 async function main(): Promise<void> {
@@ -18,11 +21,15 @@ async function main(): Promise<void> {
       latency: { type: 'string' },
       seed: { type: 'string' },
       port: { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      'control-port': { type: 'string' },
+      'no-control': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
     },
     strict: true,
   });
   const latency = values.latency ? Number.parseInt(values.latency, 10) : 0;
+  const faults = parseFaultSpecs(values.fault ?? []);
   const sim = await startSimulator({
     protocol: values.http ? 'http' : 'https',
     orgs: values.orgs ? values.orgs.split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined,
@@ -30,6 +37,8 @@ async function main(): Promise<void> {
     port: values.port ? Number.parseInt(values.port, 10) : undefined,
     latencyMs: Number.isFinite(latency) ? latency : 0,
     verbose: values.verbose,
+    faults,
+    control: values['no-control'] ? false : { port: values['control-port'] ? Number.parseInt(values['control-port'], 10) : undefined },
   });
   for (const org of sim.orgs) {
     const login = sim.login(org.alias);
@@ -37,6 +46,7 @@ async function main(): Promise<void> {
       `${JSON.stringify({ alias: login.alias, username: login.username, orgId: login.orgId, instanceUrl: login.instanceUrl, sfdxAuthUrl: login.sfdxAuthUrl, caCertPath: login.caCertPath ?? null })}\n`
     );
   }
+  process.stdout.write(`${JSON.stringify({ control: sim.controlEndpoint ?? null, loginUrl: sim.loginUrl ?? null, faults: sim.faults.describe() })}\n`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -48,6 +58,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`simulator: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`simulator: ${e instanceof FaultSpecError ? `--fault ${e.message}` : e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

@@ -1,19 +1,19 @@
 /**
- * A Metadata API deploy against one org: read the zip, check every file the way Salesforce does
- * (parse errors and schema problems with line and column, then the platform rules), and apply the
- * whole set only when nothing failed (or, with rollbackOnError false, the parts that passed).
- * Creating an ECA's OAuth settings generates its consumer key and secret, and the default OAuth
- * and app policies the deploy lacks.
+ * A Metadata API deploy against one org: read the zip, judge every file the way Salesforce does
+ * (well-formedness and the XSD of the deploy's API version through libxml2, with line and column,
+ * then the platform rules), and apply the whole set only when nothing failed (or, with
+ * rollbackOnError false, the parts that passed). Creating an ECA's OAuth settings generates its
+ * consumer key and secret, and the default OAuth and app policies the deploy lacks.
  */
 import JSZip from 'jszip';
-import { componentByPart, componentByType } from '../src/domain/components.js';
-import type { Component } from '../src/domain/model.js';
-import { fieldSince } from '../src/domain/schema/index.js';
-import { orderProblem, validateComponent } from '../src/domain/validate.js';
-import { type ElementPosition, MetadataXmlError, type MetadataValues, parseMetadataXml } from '../src/domain/xml.js';
+import { isModeled, memberOfPath } from './metadata/components.js';
+import { schemaFor } from './metadata/schema.js';
+import type { MetadataValues } from './metadata/values.js';
+import { filterForVersion } from './metadata/xml.js';
+import { judgeFile, type Position } from './metadata/xsd.js';
 import { consumerKey, consumerSecret } from './ids.js';
 import { type Manifest, parseManifest } from './packageXml.js';
-import { platformProblems } from './platformRules.js';
+import { defaultPolicies, platformProblems, type Incoming } from './platformRules.js';
 import { bool, type SoapObject } from './soap.js';
 import {
   componentKey,
@@ -22,10 +22,7 @@ import {
   GLOBAL_OAUTH_TYPE,
   HEADER_TYPE,
   mdapiPath,
-  OAUTH_POLICIES_TYPE,
-  OAUTH_SETTINGS_TYPE,
   type OrgState,
-  POLICIES_TYPE,
   type Registry,
   takeSecrets,
   type UserRecord,
@@ -95,9 +92,9 @@ type Candidate = {
   fullName: string;
   fileName: string;
   content?: string;
-  /** parsed, for the types the simulator models */
-  component?: Component;
-  elements: ElementPosition[];
+  /** the file's values, once it passed the XSD (types the simulator models) */
+  values?: MetadataValues;
+  positions: ReadonlyMap<string, Position>;
   failure?: { problem: string; line?: number; column?: number };
 };
 
@@ -109,15 +106,13 @@ function baseName(path: string): string {
   return path.split('/').pop() ?? path;
 }
 
-function positionOf(elements: readonly ElementPosition[], field: string | undefined): { line?: number; column?: number } {
-  const top = field?.split('.')[0];
-  const el = top ? elements.find((e) => e.name === top) : undefined;
-  return el ? { line: el.line, column: el.column } : {};
+function positionOf(positions: ReadonlyMap<string, Position>, field: string | undefined): Position {
+  return (field ? positions.get(field.split('.')[0]) : undefined) ?? {};
 }
 
-/** The file of a member: the MDAPI path for modeled types, else the file named after it. */
+/** The file of a member: the MDAPI path the registry gives (modeled types), else the file named after it. */
 function findFile(files: DeployFiles, root: string, type: string, fullName: string): string | undefined {
-  const known = mdapiPath(type, fullName);
+  const known = isModeled(type) ? mdapiPath(type, fullName) : undefined;
   if (known) return files.has(root + known) ? root + known : undefined;
   return [...files.keys()].find((p) => p.startsWith(root) && !p.endsWith('-meta.xml') && baseName(p).replace(/\.[^.]+$/, '') === fullName.split('/').pop());
 }
@@ -131,67 +126,35 @@ function members(files: DeployFiles, root: string, manifest: Manifest): Array<{ 
         out.push({ type: t.name, fullName: m });
         continue;
       }
-      const kind = componentByType(t.name);
       for (const path of files.keys()) {
-        const prefix = kind ? `${root}${kind.directory}/` : undefined;
-        if (prefix && path.startsWith(prefix) && path.endsWith(`.${kind?.suffix ?? ''}`)) out.push({ type: t.name, fullName: baseName(path).slice(0, -((kind?.suffix.length ?? 0) + 1)) });
+        const name = path.startsWith(root) ? memberOfPath(t.name, path.slice(root.length)) : undefined;
+        if (name) out.push({ type: t.name, fullName: name });
       }
     }
   }
   return out;
 }
 
+/** Judges one file through the XSD engine; types the simulator does not model are taken as they are. */
 function checkFile(c: Candidate, apiVersion: number): void {
-  if (!componentByType(c.type) || c.content === undefined) return;
-  let parsed;
-  try {
-    parsed = parseMetadataXml(c.content);
-  } catch (e) {
-    const err = e instanceof MetadataXmlError ? e : new MetadataXmlError(String(e));
-    c.failure = { problem: `Error parsing file: ${err.message}`, line: err.line, column: err.column };
+  if (!isModeled(c.type) || c.content === undefined) return;
+  const verdict = judgeFile(c.content, apiVersion);
+  if (!verdict.ok) {
+    const { problem, line, column } = verdict.finding;
+    c.failure = { problem, line, column };
     return;
   }
-  c.elements = parsed.elements;
-  if (parsed.type !== c.type) {
-    c.failure = { problem: `Error parsing file: Element {http://soap.sforce.com/2006/04/metadata}${parsed.type} invalid at this location`, line: 2, column: 1 };
+  if (verdict.type !== c.type) {
+    // a file whose root element is another type than the manifest says (wording UNCONFIRMED)
+    c.failure = { problem: `Error parsing file: Element {http://soap.sforce.com/2006/04/metadata}${verdict.type} invalid at this location`, line: 2, column: 1 };
     return;
   }
-  const component: Component = { type: c.type, fullName: c.fullName, values: parsed.values };
-  const order = orderProblem(component, parsed.elements);
-  if (order) {
-    c.failure = { problem: order.platformMessage, line: order.line, column: order.column };
-    return;
-  }
-  const first = validateComponent(component, apiVersion)[0];
-  if (first) {
-    c.failure = { problem: first.platformMessage, ...positionOf(parsed.elements, first.field) };
-    return;
-  }
-  c.component = component;
+  c.values = verdict.values;
+  c.positions = verdict.positions;
 }
 
 function sameValues(a: MetadataValues, b: MetadataValues): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** Values Salesforce fills in for a generated satellite, limited to what the API version knows. */
-function generated(type: string, app: string, apiVersion: number): MetadataValues {
-  const kind = componentByType(type);
-  const label = `${app}${kind?.generatedSuffix ?? ''}`;
-  const values: MetadataValues =
-    type === OAUTH_POLICIES_TYPE
-      ? {
-          externalClientApplication: app,
-          ipRelaxationPolicyType: 'Enforce',
-          isClientCredentialsFlowEnabled: false,
-          isGuestCodeCredFlowEnabled: false,
-          isTokenExchangeFlowEnabled: false,
-          label,
-          permittedUsersPolicyType: 'AllSelfAuthorized',
-          refreshTokenPolicyType: 'Infinite',
-        }
-      : { externalClientApplication: app, isEnabled: true, isOauthPluginEnabled: true, label, startPage: 'OAuth' };
-  return Object.fromEntries(Object.entries(values).filter(([k]) => (fieldSince(type, k) ?? 0) <= apiVersion));
 }
 
 export type DeployContext = { registry: Registry; org: OrgState; user: UserRecord; apiVersion: number };
@@ -219,11 +182,11 @@ export class Deployment {
     }
     const { org, registry, apiVersion } = this.ctx;
     for (const c of this.candidates) checkFile(c, apiVersion);
-    const valid = this.candidates.filter((c) => !c.failure && c.component).map((c) => c.component as Component);
+    const valid: Incoming[] = this.candidates.filter((c) => !c.failure && c.values).map((c) => ({ type: c.type, fullName: c.fullName, values: c.values as MetadataValues }));
     const byKey = new Map(this.candidates.map((c) => [componentKey(c.type, c.fullName), c]));
     for (const p of platformProblems(registry, org, valid, apiVersion)) {
       const c = byKey.get(p.key);
-      if (c && !c.failure) c.failure = { problem: p.problem, ...positionOf(c.elements, p.field) };
+      if (c && !c.failure) c.failure = { problem: p.problem, ...positionOf(c.positions, p.field) };
     }
     if (this.commitFailure && this.candidates.length && this.candidates.every((c) => !c.failure)) {
       // Salesforce reports a commit failure on the component it was writing: the last one
@@ -284,7 +247,7 @@ export class Deployment {
       for (const m of members(this.files, root, manifest)) {
         const file = findFile(this.files, root, m.type, m.fullName);
         const fileName = file ?? `${root}${mdapiPath(m.type, m.fullName) ?? `${m.type}/${m.fullName}`}`;
-        const c: Candidate = { ...m, root, fileName, content: file ? this.files.get(file) : undefined, elements: [] };
+        const c: Candidate = { ...m, root, fileName, content: file ? this.files.get(file) : undefined, positions: new Map() };
         if (!file) c.failure = { problem: `An object '${m.fullName}' of type ${m.type} was named in package.xml, but was not found in zipped directory` };
         this.candidates.push(c);
       }
@@ -307,7 +270,7 @@ export class Deployment {
 
   private preview(c: Candidate): DeployMessage {
     const existing = this.ctx.org.component(c.type, c.fullName);
-    const values = takeSecrets(c.type, c.component?.values ?? {}).values;
+    const values = takeSecrets(c.type, c.values ?? {}).values;
     return this.message(c, existing?.id, !existing, existing !== undefined && !sameValues(existing.values, values));
   }
 
@@ -318,11 +281,11 @@ export class Deployment {
   private applyOne(c: Candidate): DeployMessage {
     const { org, user } = this.ctx;
     const existing = org.component(c.type, c.fullName);
-    if (!c.component) {
+    if (!c.values) {
       const stored = org.putComponent(c.type, c.fullName, {}, user.id, { content: c.content, fileName: c.fileName.slice(c.root.length) });
       return this.message(c, stored.id, !existing, existing?.content !== c.content);
     }
-    const raw = c.component.values;
+    const raw = c.values;
     const { values: stripped, key, secret } = takeSecrets(c.type, raw);
     const values: MetadataValues = { ...stripped };
     const owner = credentialsOwner(c.type, raw, c.fullName);
@@ -357,17 +320,14 @@ export class Deployment {
     const apps = new Set<string>();
     for (const c of passed) {
       if (c.type === HEADER_TYPE) apps.add(c.fullName);
-      const owner = c.component?.values.externalClientApplication;
+      const owner = c.values?.externalClientApplication;
       if (typeof owner === 'string') apps.add(owner);
     }
+    const schema = schemaFor(apiVersion);
     for (const app of apps) {
-      if (!org.component(HEADER_TYPE, app)) continue;
-      const hasOauth = org.satellite(app, GLOBAL_OAUTH_TYPE) !== undefined || org.satellite(app, OAUTH_SETTINGS_TYPE) !== undefined;
-      if (!hasOauth) continue;
-      for (const type of [OAUTH_POLICIES_TYPE, POLICIES_TYPE]) {
-        if (org.satellite(app, type) || (fieldSince(type, 'externalClientApplication') ?? 0) > apiVersion) continue;
-        const kind = componentByType(type) ?? componentByPart('policies');
-        org.putComponent(type, `${app}${kind.generatedSuffix}`, generated(type, app, apiVersion), user.id);
+      for (const d of defaultPolicies(org, app)) {
+        if (!schema.types.get(d.type)?.metadataType) continue;
+        org.putComponent(d.type, d.fullName, filterForVersion(schema, d.type, d.values), user.id);
       }
       if (!org.credentials.has(`eca:${app}`) && org.satellite(app, GLOBAL_OAUTH_TYPE)) org.ensureCredentials(`eca:${app}`);
     }

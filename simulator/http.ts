@@ -43,10 +43,26 @@ export function requestLimitExceeded(): SimResponse {
   return restError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
 }
 
+/** A fresh ErrorId in Salesforce's shape: "1730955361-49792 (-1117026034)". */
+export function errorId(): string {
+  const digits = (n: number): string => String(Math.floor(Math.random() * 10 ** n)).padStart(n, '1');
+  return `${digits(10)}-${digits(5)} (${Math.random() < 0.5 ? '-' : ''}${digits(10)})`;
+}
+
+/** Salesforce's message for an internal error ("gack"). */
+export function unexpectedErrorMessage(): string {
+  return `An unexpected error occurred. Please include this ErrorId if you contact support: ${errorId()}`;
+}
+
 export function serverError(status: number): SimResponse {
   return status === 503
     ? { status, contentType: 'text/html', body: '<html><body>Service Unavailable</body></html>' }
-    : restError(status, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)');
+    : restError(status, 'UNKNOWN_EXCEPTION', unexpectedErrorMessage());
+}
+
+/** A session whose scopes do not include api (or full), on REST (Salesforce's answer). */
+export function notApiSession(): SimResponse {
+  return restError(401, 'INVALID_SESSION_ID', 'This session is not valid for use with the REST API');
 }
 
 export function bearerToken(req: SimRequest): string | undefined {

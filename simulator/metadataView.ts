@@ -3,26 +3,15 @@
  * the org's settings allow, fields limited to what the caller's API version knows, elements in
  * WSDL order.
  */
-import { fieldKind, fieldSpec, fieldsOf, typeSpec } from '../src/domain/schema/index.js';
-import type { MetadataValue, MetadataValues } from '../src/domain/xml.js';
+import { filterForVersion, orderedEntries } from './metadata/xml.js';
+import { latestSchema, schemaFor, type VersionSchema } from './metadata/schema.js';
+import type { MetadataValue, MetadataValues } from './metadata/values.js';
 import type { XmlElement, XmlValue } from './soap.js';
-import { CONNECTED_APP_TYPE, credentialsOwner, GLOBAL_OAUTH_TYPE, type OrgState, type StoredComponent } from './store.js';
+import { CONNECTED_APP_TYPE, credentialsOwner, GLOBAL_OAUTH_TYPE, HEADER_TYPE, OAUTH_SETTINGS_TYPE, type OrgState, type StoredComponent } from './store.js';
 
 /** Drops the fields (at any depth) that the API version does not know yet. */
 export function filterByApiVersion(typeName: string, values: MetadataValues, apiVersion: number): MetadataValues {
-  if (!typeSpec(typeName)) return values;
-  const out: MetadataValues = {};
-  for (const [name, value] of Object.entries(values)) {
-    const field = fieldSpec(typeName, name);
-    if (value === undefined || (field && field.since > apiVersion)) continue;
-    if (field && fieldKind(field) === 'complex') {
-      const one = (v: MetadataValue): MetadataValue => (typeof v === 'object' && !Array.isArray(v) ? filterByApiVersion(field.type, v, apiVersion) : v);
-      out[name] = Array.isArray(value) ? value.map(one) : one(value);
-    } else {
-      out[name] = value;
-    }
-  }
-  return out;
+  return filterForVersion(schemaFor(apiVersion), typeName, values);
 }
 
 /** The component's values as Salesforce returns them to this org's callers. */
@@ -52,32 +41,15 @@ export function valuesForRead(org: OrgState, c: StoredComponent, apiVersion: num
   return filterByApiVersion(c.type, values, apiVersion);
 }
 
-const HEADER_TYPE = 'ExternalClientApplication';
-const OAUTH_SETTINGS_TYPE = 'ExtlClntAppOauthSettings';
-
-function orderedEntries(typeName: string | undefined, values: MetadataValues): Array<[string, MetadataValue]> {
-  const order = typeName ? fieldsOf(typeName).map((f) => f.name) : [];
-  const rank = (k: string): number => {
-    const i = order.indexOf(k);
-    return i >= 0 ? i : order.length;
-  };
-  return Object.entries(values)
-    .filter((e): e is [string, MetadataValue] => e[1] !== undefined)
-    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
-}
-
-function toXmlValue(value: MetadataValue, typeName: string | undefined): XmlValue {
-  if (Array.isArray(value)) return value.map((v) => toXmlValue(v, typeName));
-  if (typeof value === 'object') return toXmlElement(typeName, value);
+function toXmlValue(schema: VersionSchema, value: MetadataValue, typeName: string | undefined): XmlValue {
+  if (Array.isArray(value)) return value.map((v) => toXmlValue(schema, v, typeName));
+  if (typeof value === 'object') return toXmlElement(typeName, value, schema);
   return value;
 }
 
-/** Values as a SOAP element body, children in WSDL order. */
-export function toXmlElement(typeName: string | undefined, values: MetadataValues): XmlElement {
+/** Values as a SOAP element body, children in the schema's sequence order. */
+export function toXmlElement(typeName: string | undefined, values: MetadataValues, schema: VersionSchema = latestSchema()): XmlElement {
   const out: XmlElement = {};
-  for (const [name, value] of orderedEntries(typeName, values)) {
-    const field = typeName ? fieldSpec(typeName, name) : undefined;
-    out[name] = toXmlValue(value, field && fieldKind(field) === 'complex' ? field.type : undefined);
-  }
+  for (const entry of orderedEntries(schema, typeName, values)) out[entry.name] = toXmlValue(schema, entry.value, entry.type?.name);
   return out;
 }

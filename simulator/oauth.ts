@@ -1,11 +1,13 @@
 /**
  * The OAuth endpoints: token (refresh_token, client_credentials, jwt-bearer), userinfo and revoke,
- * with Salesforce's error bodies (HTTP 400 {"error","error_description"}).
+ * with Salesforce's error bodies (HTTP 400 {"error","error_description"}). Sources for each answer
+ * are in simulator/README.md.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
-import { toPem } from '../src/domain/certificate.js';
-import { isPreAuthorized, oauthApp, scopeString } from './apps.js';
+import { certificatePem } from './certificates.js';
+import { clientCredentialsScopes, isPreAuthorized, type OAuthApp, oauthApp, scopeTokens } from './apps.js';
+import type { Faults } from './faults.js';
 import { formFields, json, type SimRequest, type SimResponse } from './http.js';
 import { CLI_CLIENT_ID, type OrgState, type Registry, type Session, type UserRecord } from './store.js';
 
@@ -15,12 +17,19 @@ export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 export type Handled = { response: SimResponse; org?: OrgState; detail?: string };
 
+/**
+ * Which host a token request reached: the org's My Domain (the simulator's main address), or a
+ * login host (login.salesforce.com / test.salesforce.com: the simulator's login listener, or a
+ * request whose Host header names one).
+ */
+export type HostKind = 'my-domain' | 'login';
+
 /** Salesforce's token endpoint error. */
 export function oauthError(error: string, description: string, status = 400): SimResponse {
   return json(status, { error, error_description: description });
 }
 
-const ERR = {
+export const ERR = {
   expiredToken: () => oauthError('invalid_grant', 'expired access/refresh token'),
   clientId: () => oauthError('invalid_client_id', 'client identifier invalid'),
   clientCredentials: () => oauthError('invalid_client', 'invalid client credentials'),
@@ -30,7 +39,12 @@ const ERR = {
   invalidAssertion: () => oauthError('invalid_grant', 'invalid assertion'),
   expiredAssertion: () => oauthError('invalid_grant', 'expired authorization code'),
   inactiveUser: () => oauthError('invalid_grant', 'inactive user'),
-  notInstalled: () => oauthError('invalid_client', 'External client app is not installed in this org'),
+  /** row 5: the error code is app_not_found (issue 10); the description is the one users report */
+  notInstalled: () => oauthError('app_not_found', 'External client app is not installed in this org'),
+  /** row 6: Salesforce says only this; @salesforce/core adds "[audience=... login=...]" itself */
+  badAudience: () => oauthError('invalid_grant', 'audience is invalid'),
+  /** row 13: client credentials off the My Domain host */
+  notThisDomain: () => oauthError('invalid_grant', 'request not supported on this domain'),
 };
 
 function trimSlash(url: string): string {
@@ -41,32 +55,49 @@ export function identityUrl(org: OrgState, userId: string): string {
   return `${trimSlash(org.instanceUrl)}/id/${org.orgId}/${userId}`;
 }
 
-function tokenResponse(org: OrgState, session: Session, scope: string, signingKey: string, refreshToken?: string): SimResponse {
+/** The key the simulator signs JWT access tokens with (one per process). */
+let signingKey: { privateKey: string; publicKey: string } | undefined;
+
+function jwtSigningKey(): { privateKey: string; publicKey: string } {
+  signingKey ??= generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  return signingKey;
+}
+
+/** The public key JWT access tokens verify with (for tests). */
+export function jwtAccessTokenPublicKey(): string {
+  return jwtSigningKey().publicKey;
+}
+
+function tokenResponse(org: OrgState, session: Session, signingSecret: string, refreshToken?: string, extra: Record<string, string> = {}): SimResponse {
   const id = identityUrl(org, session.userId);
   const issuedAt = String(session.issuedAt);
   return json(200, {
     access_token: session.token,
     ...(refreshToken ? { refresh_token: refreshToken } : {}),
-    signature: createHmac('sha256', signingKey).update(id + issuedAt).digest('base64'),
-    scope,
+    signature: createHmac('sha256', signingSecret).update(id + issuedAt).digest('base64'),
+    scope: session.scopes.join(' '),
     instance_url: trimSlash(org.instanceUrl),
     id,
     token_type: 'Bearer',
     issued_at: issuedAt,
+    ...extra,
   });
 }
 
 export class OAuthEndpoints {
-  public constructor(private readonly registry: Registry) {}
+  public constructor(
+    private readonly registry: Registry,
+    private readonly faults: Faults
+  ) {}
 
-  public token(req: SimRequest): Handled {
+  public token(req: SimRequest, host: HostKind = 'my-domain'): Handled {
     const form = formFields(req);
     const grant = form.get('grant_type') ?? '';
     switch (grant) {
       case 'refresh_token':
         return { ...this.refresh(form), detail: grant };
       case 'client_credentials':
-        return { ...this.clientCredentials(form), detail: grant };
+        return { ...(host === 'login' ? { response: ERR.notThisDomain() } : this.clientCredentials(form)), detail: grant };
       case JWT_BEARER_GRANT:
         return { ...this.jwtBearer(form), detail: 'jwt-bearer' };
       default:
@@ -129,15 +160,40 @@ export class OAuthEndpoints {
 
   private refresh(form: URLSearchParams): Handled {
     const grant = this.registry.refreshGrants.get(form.get('refresh_token') ?? '');
-    if (!grant) return { response: ERR.expiredToken() };
+    if (!grant || this.faults.takeRefreshRevoked()) return { response: ERR.expiredToken(), org: grant ? this.registry.orgById(grant.orgId) : undefined };
     const org = this.registry.orgById(grant.orgId) as OrgState;
     if ((form.get('client_id') ?? CLI_CLIENT_ID) !== grant.clientId) return { response: ERR.clientId(), org };
     const user = org.user(grant.userId);
     if (!user?.isActive) return { response: ERR.inactiveUser(), org };
-    const session = this.registry.issueSession(org, user, grant.app);
+    const session = this.registry.issueSession(org, user, grant.app, { scopes: grant.scopes, issuedAt: this.faults.now() });
     org.recordUsage(grant.app, user.id);
-    const scope = grant.clientId === CLI_CLIENT_ID ? 'web openid api id refresh_token' : 'api refresh_token';
-    return { response: tokenResponse(org, session, scope, grant.token), org };
+    return { response: tokenResponse(org, session, grant.token), org };
+  }
+
+  /**
+   * A newly saved app issues no tokens until it has propagated (row 12): the org's
+   * propagationMinutes, or the propagation fault, say for how long.
+   */
+  private notPropagated(org: OrgState, app: OAuthApp): SimResponse | undefined {
+    const fault = this.faults.propagation;
+    const minutes = Math.max(org.propagationMinutes, fault?.minutes ?? 0);
+    if (minutes <= 0 || Date.now() - app.savedAt >= minutes * 60_000) return undefined;
+    return fault?.answer === 'app_not_found' ? ERR.notInstalled() : ERR.clientId();
+  }
+
+  /** An access token for the app: opaque, or a JWT when the app issues JWT-based access tokens. */
+  private issue(org: OrgState, user: UserRecord, app: OAuthApp, scopes: readonly string[]): { session: Session; extra: Record<string, string> } {
+    const now = this.faults.now();
+    if (!app.jwtAccessTokens) return { session: this.registry.issueSession(org, user, app.name, { scopes, issuedAt: now }), extra: {} };
+    const iat = Math.floor(now / 1000);
+    const exp = iat + (app.jwtTimeoutMinutes ?? 120) * 60;
+    const token = jwt.sign(
+      { iss: org.myDomainUrl, sub: user.id, aud: org.myDomainUrl, client_id: app.credentials.consumerKey, scp: [...scopes], mty: 'oauth', iat, exp, jti: randomUUID() },
+      jwtSigningKey().privateKey,
+      { algorithm: 'RS256', keyid: 'simulator' }
+    );
+    const session = this.registry.issueSession(org, user, app.name, { scopes, token, issuedAt: now, expiresAt: exp * 1000 });
+    return { session, extra: { token_format: 'jwt' } };
   }
 
   private clientCredentials(form: URLSearchParams): Handled {
@@ -147,12 +203,15 @@ export class OAuthEndpoints {
     const app = oauthApp(org, found.owner);
     // an app switched off (or with its OAuth plugin off) is no OAuth client: UNCONFIRMED wording
     if (!app?.enabled) return { response: ERR.clientId(), org };
+    const waiting = this.notPropagated(org, app);
+    if (waiting) return { response: waiting, org };
     if ((form.get('client_secret') ?? '') !== app.credentials.consumerSecret) return { response: ERR.clientCredentials(), org };
     const user = app.clientCredentialsUser ? org.user(app.clientCredentialsUser) : undefined;
     if (!app.clientCredentialsEnabled || !user?.isActive) return { response: ERR.noCcUser(), org };
-    const session = this.registry.issueSession(org, user, app.name);
+    // row 8: the token carries the app's scopes except full, web and refresh_token/offline_access
+    const { session, extra } = this.issue(org, user, app, scopeTokens(clientCredentialsScopes(app.scopes)));
     org.recordUsage(app.name, user.id);
-    return { response: tokenResponse(org, session, scopeString(app.scopes.filter((s) => s !== 'RefreshToken')), app.credentials.consumerSecret), org };
+    return { response: tokenResponse(org, session, app.credentials.consumerSecret, undefined, extra), org };
   }
 
   private jwtBearer(form: URLSearchParams): Handled {
@@ -164,17 +223,23 @@ export class OAuthEndpoints {
     if (!found) return { response: ERR.clientId() };
     const subject = typeof claims.sub === 'string' ? claims.sub : '';
     const target = this.findUserOrg(subject) ?? found.org;
+    // the user's org does not have the app (row 5)
     if (target !== found.org) return { response: ERR.notInstalled(), org: target };
     const org = target;
     const app = oauthApp(org, found.owner);
     if (app && !app.enabled) return { response: ERR.clientId(), org };
+    if (app) {
+      const waiting = this.notPropagated(org, app);
+      if (waiting) return { response: waiting, org };
+    }
     if (!app?.certificate) return { response: ERR.invalidAssertion(), org };
     const audience = this.audienceProblem(org, claims.aud);
     if (audience) return { response: audience, org };
     try {
-      jwt.verify(assertion, toPem(app.certificate), { algorithms: ['RS256'], clockTolerance: 0 });
+      // an expired certificate does not stop the flow (Salesforce StackExchange q/313488): only the key counts
+      jwt.verify(assertion, certificatePem(app.certificate), { algorithms: ['RS256'], clockTolerance: 0, clockTimestamp: Math.floor(this.faults.now() / 1000) });
     } catch (e) {
-      const expired = e instanceof jwt.TokenExpiredError || (e instanceof Error && /jwt expired|exp/i.test(e.message));
+      const expired = e instanceof jwt.TokenExpiredError;
       return { response: expired ? ERR.expiredAssertion() : ERR.invalidAssertion(), org };
     }
     if (typeof claims.exp !== 'number') return { response: ERR.invalidAssertion(), org };
@@ -183,12 +248,12 @@ export class OAuthEndpoints {
     if (!user.isActive) return { response: ERR.inactiveUser(), org };
     const refused = this.accessProblem(org, app, user);
     if (refused) return { response: refused, org };
-    const session = this.registry.issueSession(org, user, app.name);
+    const { session, extra } = this.issue(org, user, app, scopeTokens(app.scopes.filter((s) => s !== 'RefreshToken')));
     org.recordUsage(app.name, user.id);
-    return { response: tokenResponse(org, session, scopeString(app.scopes.filter((s) => s !== 'RefreshToken')), app.credentials.consumerSecret), org };
+    return { response: tokenResponse(org, session, app.credentials.consumerSecret, undefined, extra), org };
   }
 
-  private accessProblem(org: OrgState, app: NonNullable<ReturnType<typeof oauthApp>>, user: UserRecord): SimResponse | undefined {
+  private accessProblem(org: OrgState, app: OAuthApp, user: UserRecord): SimResponse | undefined {
     if (app.permittedUsers === 'AdminApprovedPreAuthorized') return isPreAuthorized(org, app, user) ? undefined : ERR.notAdminApproved();
     // self-authorized apps: the user must have approved the app before (an OAuth token exists)
     const approved = org.oauthTokens.some((t) => t.userId === user.id && t.appName === app.name);
@@ -200,13 +265,10 @@ export class OAuthEndpoints {
     const given = (Array.isArray(aud) ? aud[0] : aud) ?? '';
     const login = org.isSandbox ? SANDBOX_LOGIN_URL : PRODUCTION_LOGIN_URL;
     const accepted = [login, org.instanceUrl, org.myDomainUrl].map(trimSlash);
-    if (accepted.includes(trimSlash(given))) return undefined;
-    return oauthError('invalid_grant', `audience is invalid [audience=${given} login=${login}/]`);
+    return accepted.includes(trimSlash(given)) ? undefined : ERR.badAudience();
   }
 
   private findUserOrg(username: string): OrgState | undefined {
     return [...this.registry.orgs.values()].find((o) => o.user(username) !== undefined);
   }
 }
-
-

@@ -5,7 +5,7 @@
 import { json, notFound, restError, type SimRequest, type SimResponse } from './http.js';
 import { sameId } from './ids.js';
 import { oauthApp } from './apps.js';
-import { describeColumns, runSoql, SoqlError } from './soql.js';
+import { describeColumns, type QueryRecord, querySoql, SoqlError, SoqlNotSimulated } from './soql.js';
 import { sobjectDef } from './sobjects.js';
 import { CONNECTED_APP_TYPE, HEADER_TYPE, type OrgState } from './store.js';
 
@@ -34,7 +34,7 @@ export function splitDataPath(path: string): { version: string; rest: string } |
 /** The endpoint key of a data path, for the request log and fault matching. */
 export function restEndpoint(rest: string): string {
   if (rest === '') return 'rest:resources';
-  if (/^(tooling\/)?query(All)?$/.test(rest)) return rest.startsWith('tooling') ? 'rest:tooling-query' : 'rest:query';
+  if (/^(tooling\/)?query(All)?(\/[A-Za-z0-9-]+)?$/.test(rest)) return rest.startsWith('tooling') ? 'rest:tooling-query' : 'rest:query';
   if (rest.startsWith('tooling/')) return 'rest:tooling';
   if (rest.startsWith('sobjects/')) return 'rest:sobject';
   if (rest.startsWith('apps/oauth/usage')) return 'rest:apps-usage';
@@ -42,12 +42,27 @@ export function restEndpoint(rest: string): string {
   return 'rest:unknown';
 }
 
+/** Records per batch: 2000 unless the Sforce-Query-Options header asks for 200 to 2000. */
+function batchSizeOf(req: SimRequest): number {
+  const header = req.headers['sforce-query-options'];
+  const m = /batchSize\s*=\s*(\d+)/i.exec(Array.isArray(header) ? header.join(',') : (header ?? ''));
+  const n = m ? Number.parseInt(m[1], 10) : 2000;
+  return Math.min(2000, Math.max(200, n));
+}
+
+type Cursor = { org: OrgState; records: QueryRecord[]; totalSize: number; batchSize: number };
+
 export class RestApi {
+  /** Open query cursors by locator id ("01g...-2000" pages through them). */
+  private readonly cursors = new Map<string, Cursor>();
+
   public handle(req: SimRequest, org: OrgState, version: string, rest: string): SimResponse {
     if (Number.parseFloat(version) > Number.parseFloat(org.apiVersion)) return notFound();
     if (req.method !== 'GET') return restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are GET`);
     if (rest === '') return this.resources(version);
     if (/^(tooling\/)?query(All)?$/.test(rest)) return this.query(req, org, version);
+    const more = /^(?:tooling\/)?query(?:All)?\/([A-Za-z0-9]+)-(\d+)$/.exec(rest);
+    if (more) return this.queryMore(org, version, more[1], Number(more[2]));
     if (rest === 'tooling/sobjects/SourceMember/describe') return notFound();
     const record = /^sobjects\/([A-Za-z]+)\/([A-Za-z0-9]{15,18})$/.exec(rest);
     if (record) return this.record(org, version, record[1], record[2]);
@@ -67,11 +82,34 @@ export class RestApi {
     if (!soql) return restError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
     try {
       if (req.query.get('columns') === 'true') return json(200, describeColumns(soql));
-      return json(200, runSoql(org, soql, version));
+      const result = querySoql(org, soql, version);
+      const cursor: Cursor = { org, records: result.records, totalSize: result.totalSize, batchSize: batchSizeOf(req) };
+      return json(200, this.page(cursor, org.newId('01g'), 0, version));
     } catch (e) {
       if (e instanceof SoqlError) return restError(400, e.errorCode, e.message);
+      if (e instanceof SoqlNotSimulated) return restError(501, 'NOT_SIMULATED', `The org simulator parses this query but does not evaluate ${e.message}.`);
       throw e;
     }
+  }
+
+  /** One batch of a cursor; the rest stays open under a locator, as nextRecordsUrl. */
+  private page(cursor: Cursor, queryId: string, from: number, version: string): { totalSize: number; done: boolean; records: QueryRecord[]; nextRecordsUrl?: string } {
+    const records = cursor.records.slice(from, from + cursor.batchSize);
+    const next = from + cursor.batchSize;
+    if (next >= cursor.records.length) {
+      this.cursors.delete(queryId);
+      return { totalSize: cursor.totalSize, done: true, records };
+    }
+    this.cursors.set(queryId, cursor);
+    return { totalSize: cursor.totalSize, done: false, nextRecordsUrl: `/services/data/v${version}/query/${queryId}-${next}`, records };
+  }
+
+  private queryMore(org: OrgState, version: string, queryId: string, from: number): SimResponse {
+    const cursor = this.cursors.get(queryId);
+    if (!cursor || cursor.org !== org || from % cursor.batchSize !== 0 || from >= cursor.records.length) {
+      return restError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+    }
+    return json(200, this.page(cursor, queryId, from, version));
   }
 
   private record(org: OrgState, version: string, type: string, id: string): SimResponse {

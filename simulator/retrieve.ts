@@ -1,9 +1,10 @@
 /**
  * A Metadata API retrieve: the members asked for (or `*`), written in MDAPI layout with
- * serializeMetadataXml, zipped with their package.xml, and the fileProperties Salesforce reports.
+ * the simulator's own XML writer, zipped with their package.xml, and the fileProperties Salesforce reports.
  */
 import JSZip from 'jszip';
-import { serializeMetadataXml } from '../src/domain/xml.js';
+import { schemaFor } from './metadata/schema.js';
+import { writeMetadataXml } from './metadata/xml.js';
 import { valuesForRead } from './metadataView.js';
 import { buildManifest } from './packageXml.js';
 import { objects, text, texts, bool, type SoapObject } from './soap.js';
@@ -69,7 +70,7 @@ export function fileProperties(org: OrgState, c: StoredComponent, prefix: string
 }
 
 function fileContent(org: OrgState, c: StoredComponent, apiVersion: number): string {
-  return c.content ?? serializeMetadataXml(c.type, valuesForRead(org, c, apiVersion));
+  return c.content ?? writeMetadataXml(schemaFor(apiVersion), c.type, valuesForRead(org, c, apiVersion));
 }
 
 export async function runRetrieve(org: OrgState, req: RetrieveRequest): Promise<RetrieveOutcome> {
@@ -85,7 +86,7 @@ export async function runRetrieve(org: OrgState, req: RetrieveRequest): Promise<
         settingsFiles.push({
           fileName: 'settings/ExternalClientApp.settings',
           fullName: 'ExternalClientApp',
-          content: serializeMetadataXml('ExternalClientAppSettings', {
+          content: writeMetadataXml(schemaFor(apiVersion), 'ExternalClientAppSettings', {
             enableClientSecretInRestApiAccess: org.settings.enableClientSecretInRestApiAccess,
             enableConsumerSecretApiAccess: org.settings.enableConsumerSecretApiAccess,
           }),

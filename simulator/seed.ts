@@ -21,11 +21,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MetadataValues } from '../src/domain/xml.js';
+import type { MetadataValues } from './metadata/values.js';
 
 export type OrgSettingsSeed = {
   enableConsumerSecretApiAccess?: boolean;
   enableClientSecretInRestApiAccess?: boolean;
+  /** Salesforce Support re-enabled Connected App creation in this org (default false) */
+  connectedAppCreationEnabled?: boolean;
 };
 
 export type ProfileSeed = {
@@ -90,6 +92,8 @@ export type OrgSeed = {
   instanceName?: string;
   /** the highest API version the org serves; default 66.0 */
   apiVersion?: string;
+  /** minutes a newly saved app takes before it issues tokens (default 0; Salesforce reports up to 30) */
+  propagationMinutes?: number;
   settings?: OrgSettingsSeed;
   profiles?: ProfileSeed[];
   permissionSets?: PermissionSetSeed[];

@@ -14,18 +14,20 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
-import { type FaultDecision, type FaultMatch, Faults } from './faults.js';
-import { bearerToken, invalidSession, json, notFound, requestLimitExceeded, serverError, type SimRequest, type SimResponse } from './http.js';
+import { allowsApi } from './apps.js';
+import { type ControlEndpoint, startControl } from './control.js';
+import { type FaultConfig, type FaultDecision, type FaultMatch, Faults } from './faults.js';
+import { bearerToken, invalidSession, json, notApiSession, notFound, requestLimitExceeded, serverError, type SimRequest, type SimResponse, unexpectedErrorMessage } from './http.js';
 import { MetadataApi } from './metadataApi.js';
-import { OAuthEndpoints } from './oauth.js';
+import { type HostKind, OAuthEndpoints } from './oauth.js';
 import { type RequestRecord, RequestLog } from './requestLog.js';
 import { RestApi, restEndpoint, splitDataPath, versionList } from './rest.js';
 import { DEFAULT_SEED_FILE, loadSeedFile, type OrgSeed, pickOrgs } from './seed.js';
-import { invalidSessionFault, parseSoapRequest, requestLimitFault, soapFault, type SoapRequest } from './soap.js';
+import { invalidSessionFault, notApiSessionFault, parseSoapRequest, requestLimitFault, soapFault, type SoapRequest } from './soap.js';
 import { CLI_CLIENT_ID, DEFAULT_API_VERSION, type OrgState, Registry, type Session, type UserRecord } from './store.js';
 
 export type SimulatorOptions = {
@@ -41,6 +43,13 @@ export type SimulatorOptions = {
   latencyMs?: number;
   /** print each request to stderr */
   verbose?: boolean;
+  /** faults in force from the start (as `--fault` gives them) */
+  faults?: FaultConfig;
+  /**
+   * start the control endpoint: a loopback HTTP listener, protected by a random token, through
+   * which another process reads and sets faults (POST /__sim/faults); default false
+   */
+  control?: boolean | { port?: number };
 };
 
 /** What the CLI needs to log in to an org of the simulator. */
@@ -76,6 +85,12 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** One listening socket of the simulator: the org's My Domain address, or the login host. */
+type Listener = { server: Server; host: HostKind; port: number; sockets: Set<Socket> };
+
+/** The login hosts: token requests whose Host header names one are answered as login hosts do. */
+const LOGIN_HOSTNAMES = new Set(['login.salesforce.com', 'test.salesforce.com']);
+
 export class Simulator {
   public readonly faults = new Faults();
   public readonly log = new RequestLog();
@@ -83,22 +98,29 @@ export class Simulator {
   private readonly oauth: OAuthEndpoints;
   private readonly rest = new RestApi();
   private readonly metadata: MetadataApi;
+  private readonly listeners: Listener[] = [];
+  private pending: Promise<void> = Promise.resolve();
+  private closed = false;
+  private control?: ControlEndpoint;
 
   /** @internal use startSimulator */
   public constructor(
-    private readonly server: Server,
+    main: Server,
     public readonly baseUrl: string,
     public readonly caCertPath: string | undefined,
     /** the PEM of the server certificate (https only) */
     public readonly caCert: string | undefined,
     private readonly verbose: boolean,
-    private readonly tempDir: string | undefined
+    private readonly tempDir: string | undefined,
+    login?: Server
   ) {
     this.registry = new Registry(baseUrl);
-    this.oauth = new OAuthEndpoints(this.registry);
+    this.oauth = new OAuthEndpoints(this.registry, this.faults);
     this.metadata = new MetadataApi(this.registry, this.faults);
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      void this.serve(req, res);
+    this.attach(main, 'my-domain');
+    if (login) this.attach(login, 'login');
+    this.faults.onChange(() => {
+      this.pending = this.pending.then(() => this.applyReachability());
     });
   }
 
@@ -107,7 +129,31 @@ export class Simulator {
   }
 
   public get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return this.listeners[0].port;
+  }
+
+  /**
+   * A second address that answers as login.salesforce.com / test.salesforce.com do (not a My
+   * Domain): the client credentials grant is refused there, as Salesforce refuses it.
+   */
+  public get loginUrl(): string | undefined {
+    const login = this.listeners.find((l) => l.host === 'login');
+    return login ? `${this.protocol}://127.0.0.1:${login.port}` : undefined;
+  }
+
+  /** The control endpoint (faults from another process), when started with `control: true`. */
+  public get controlEndpoint(): { url: string; token: string } | undefined {
+    return this.control ? { url: this.control.url, token: this.control.token } : undefined;
+  }
+
+  /** Resolves once the listeners follow the faults in force (the unreachable fault opens or closes them). */
+  public async settled(): Promise<void> {
+    let current: Promise<void>;
+    do {
+      current = this.pending;
+      // eslint-disable-next-line no-await-in-loop
+      await current;
+    } while (current !== this.pending);
   }
 
   /** Every request answered since the last resetLog(), oldest first. */
@@ -159,12 +205,12 @@ export class Simulator {
     };
   }
 
-  /** A fresh access token for a user of the org (default: the CLI user). */
-  public issueAccessToken(alias: string, username?: string): string {
+  /** A fresh access token for a user of the org (default: the CLI user), with the CLI's scopes unless given. */
+  public issueAccessToken(alias: string, username?: string, scopes?: readonly string[]): string {
     const org = this.org(alias);
     const user = org.user(username ?? org.cliUsername);
     if (!user) throw new Error(`org ${alias} has no user ${username ?? ''}`);
-    return this.registry.issueSession(org, user, 'Simulator').token;
+    return this.registry.issueSession(org, user, 'Simulator', { scopes, issuedAt: this.faults.now() }).token;
   }
 
   /** Invalidates the access tokens of one org (or all): clients must refresh. */
@@ -172,23 +218,81 @@ export class Simulator {
     return this.registry.expireSessions(alias ? this.org(alias) : undefined);
   }
 
+  /** @internal startSimulator starts it */
+  public attachControl(control: ControlEndpoint): void {
+    this.control = control;
+  }
+
   public async close(): Promise<void> {
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.closed = true;
+    await this.pending.catch(() => undefined);
+    await this.control?.close();
+    await Promise.all(this.listeners.map((l) => this.stop(l)));
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+  }
+
+  private attach(server: Server, host: HostKind): void {
+    const listener: Listener = { server, host, port: (server.address() as AddressInfo).port, sockets: new Set() };
+    server.on('connection', (socket: Socket) => {
+      if (this.faults.unreachable?.mode === 'reset') {
+        socket.resetAndDestroy();
+        return;
+      }
+      listener.sockets.add(socket);
+      socket.on('close', () => listener.sockets.delete(socket));
+    });
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      void this.serve(req, res, listener.host);
+    });
+    this.listeners.push(listener);
+  }
+
+  private stop(l: Listener): Promise<void> {
+    if (!l.server.listening) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      l.server.close(() => resolve());
+      l.server.closeAllConnections?.();
+      for (const s of l.sockets) s.destroy();
+    });
+  }
+
+  /** Closes the listeners while the org is unreachable (refuse), and opens them again after. */
+  private async applyReachability(): Promise<void> {
+    if (this.closed) return;
+    const refuse = this.faults.unreachable?.mode === 'refuse';
+    for (const l of this.listeners) {
+      if (refuse && l.server.listening) {
+        // eslint-disable-next-line no-await-in-loop
+        await this.stop(l);
+      } else if (!refuse && !l.server.listening) {
+        // eslint-disable-next-line no-await-in-loop
+        await new Promise<void>((resolve, reject) => {
+          l.server.once('error', reject);
+          l.server.listen(l.port, '127.0.0.1', () => {
+            l.server.off('error', reject);
+            resolve();
+          });
+        });
+      } else if (this.faults.unreachable?.mode === 'reset') {
+        for (const s of l.sockets) s.resetAndDestroy();
+      }
+    }
   }
 
   private session(token: string | undefined): { session: Session; org: OrgState; user: UserRecord } | undefined {
     const session = token ? this.registry.sessions.get(token) : undefined;
+    if (session?.expiresAt !== undefined && session.expiresAt <= this.faults.now()) return undefined;
     const org = session ? this.registry.orgById(session.orgId) : undefined;
     const user = session && org ? org.user(session.userId) : undefined;
     return session && org && user?.isActive ? { session, org, user } : undefined;
   }
 
-  private route(req: SimRequest): { routed: Routed; token?: string; soap?: SoapRequest } {
+  private route(req: SimRequest, host: HostKind): { routed: Routed; token?: string; soap?: SoapRequest } {
     const { method, path } = req;
     if (path === '/services/oauth2/token' && method === 'POST') {
-      return { routed: { endpoint: 'oauth:token', respond: () => this.oauth.token(req) } };
+      const hostname = String(req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+      const kind: HostKind = host === 'login' || LOGIN_HOSTNAMES.has(hostname) ? 'login' : 'my-domain';
+      return { routed: { endpoint: 'oauth:token', respond: () => this.oauth.token(req, kind) } };
     }
     if (path === '/services/oauth2/revoke') {
       return { routed: { endpoint: 'oauth:revoke', respond: () => this.oauth.revoke(req) } };
@@ -210,7 +314,12 @@ export class Simulator {
           endpoint: restEndpoint(data.rest),
           org: auth?.org,
           detail: req.query.get('q') ?? undefined,
-          respond: () => answer(auth ? this.rest.handle(req, auth.org, data.version, data.rest) : invalidSession()),
+          respond: () => {
+            if (!auth) return answer(invalidSession());
+            // row 8: a token without the api scope cannot call the REST API
+            if (!allowsApi(auth.session.scopes)) return { response: notApiSession(), org: auth.org };
+            return answer(this.rest.handle(req, auth.org, data.version, data.rest));
+          },
         },
       };
     }
@@ -229,6 +338,7 @@ export class Simulator {
           detail: MetadataApi.detail(soap),
           respond: async () => {
             if (!soapAuth) return answer(invalidSessionFault());
+            if (!allowsApi(soapAuth.session.scopes)) return { response: notApiSessionFault(), org: soapAuth.org };
             if (Number.parseFloat(version) > Number.parseFloat(soapAuth.org.apiVersion)) {
               return answer(soapFault('sf:UNSUPPORTED_API_VERSION', 'UNSUPPORTED_API_VERSION: Invalid Api version specified on URL'));
             }
@@ -243,7 +353,7 @@ export class Simulator {
   private faultResponse(decision: FaultDecision, soap: boolean, token: string | undefined): SimResponse {
     switch (decision.kind) {
       case 'error':
-        return soap && decision.status === 500 ? soapFault('sf:UNKNOWN_EXCEPTION', 'UNKNOWN_EXCEPTION: An unexpected error occurred.') : serverError(decision.status);
+        return soap && decision.status === 500 ? soapFault('sf:UNKNOWN_EXCEPTION', `UNKNOWN_EXCEPTION: ${unexpectedErrorMessage()}`) : serverError(decision.status);
       case 'requestLimit':
         return soap ? requestLimitFault() : requestLimitExceeded();
       case 'expireSession':
@@ -254,7 +364,7 @@ export class Simulator {
     }
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, host: HostKind): Promise<void> {
     const started = Date.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const simReq: SimRequest = {
@@ -264,7 +374,7 @@ export class Simulator {
       headers: req.headers,
       body: await readBody(req),
     };
-    const { routed, token, soap } = this.route(simReq);
+    const { routed, token, soap } = this.route(simReq, host);
     const decision = this.faults.decide(routed.endpoint, simReq.path, token !== undefined && this.registry.sessions.has(token));
     if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);
     const record = (status: number, fault?: string, outcome?: Outcome): void => {
@@ -287,7 +397,8 @@ export class Simulator {
     }
     const { response } = outcome;
     record(response.status, decision?.kind, outcome);
-    res.writeHead(response.status, { 'Content-Type': response.contentType, 'Content-Length': Buffer.byteLength(response.body) });
+    // Salesforce's clock, shifted by the clock-skew fault: clients compare it with theirs
+    res.writeHead(response.status, { 'Content-Type': response.contentType, 'Content-Length': Buffer.byteLength(response.body), Date: new Date(this.faults.now()).toUTCString() });
     res.end(response.body);
   }
 }
@@ -327,30 +438,41 @@ async function generateTlsMaterial(): Promise<{ key: string; cert: string }> {
   return { key: pems.private, cert: pems.cert };
 }
 
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const protocol = opts.protocol ?? 'https';
-  let server: Server;
   let caCert: string | undefined;
   let caCertPath: string | undefined;
   let tempDir: string | undefined;
+  let create: () => Server;
   if (protocol === 'https') {
     const tls = await tlsMaterial();
-    server = createHttpsServer({ key: tls.key, cert: tls.cert });
+    create = () => createHttpsServer({ key: tls.key, cert: tls.cert });
     caCert = tls.cert;
     tempDir = mkdtempSync(join(tmpdir(), 'eca-sim-'));
     caCertPath = join(tempDir, 'ca.pem');
     writeFileSync(caCertPath, caCert);
   } else {
-    server = createHttpServer();
+    create = () => createHttpServer();
   }
-  server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  const server = create();
+  const login = create();
+  for (const s of [server, login]) s.keepAliveTimeout = 1000;
+  await listen(server, opts.port ?? 0);
+  await listen(login, 0);
   const port = (server.address() as AddressInfo).port;
-  const sim = new Simulator(server, `${protocol}://127.0.0.1:${port}`, caCertPath, caCert, opts.verbose ?? false, tempDir);
+  const sim = new Simulator(server, `${protocol}://127.0.0.1:${port}`, caCertPath, caCert, opts.verbose ?? false, tempDir, login);
   if (opts.latencyMs) sim.faults.update({ latencyMs: opts.latencyMs });
+  if (opts.faults) sim.faults.update(opts.faults);
   const seedFile = opts.seedFile ?? DEFAULT_SEED_FILE;
   const wanted = opts.orgs;
   try {
@@ -361,6 +483,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     } else {
       for (const seed of wanted) sim.addOrg(seed as OrgSeed);
     }
+    if (opts.control) sim.attachControl(await startControl(sim, typeof opts.control === 'object' ? opts.control : {}));
+    await sim.settled();
   } catch (e) {
     await sim.close();
     throw e;

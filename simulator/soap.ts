@@ -118,6 +118,11 @@ export function invalidSessionFault(): SimResponse {
   return soapFault('sf:INVALID_SESSION_ID', 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session. Session not found, missing session hash');
 }
 
+/** A session whose scopes do not include api, on the SOAP APIs. */
+export function notApiSessionFault(): SimResponse {
+  return soapFault('sf:INVALID_SESSION_ID', 'INVALID_SESSION_ID: This session is not valid for use with the API');
+}
+
 export function requestLimitFault(): SimResponse {
   return soapFault('sf:REQUEST_LIMIT_EXCEEDED', 'REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.');
 }

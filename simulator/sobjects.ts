@@ -2,7 +2,7 @@
  * The sObjects the simulator serves through SOQL, as rows computed from an org's state: field
  * names and types as Salesforce spells them, and the relationships a query may follow.
  */
-import type { MetadataValue } from '../src/domain/xml.js';
+import type { MetadataValue } from './metadata/values.js';
 import { KEY_PREFIX } from './ids.js';
 import { CLI_APP_NAME, CONNECTED_APP_TYPE, HEADER_TYPE, OAUTH_POLICIES_TYPE, type OrgState, type StoredComponent } from './store.js';
 

@@ -1,248 +1,51 @@
 /**
- * A small SOQL: SELECT fields | COUNT() FROM object [WHERE ...] [ORDER BY ...] [LIMIT n] [OFFSET n],
- * with =, !=, <>, <, <=, >, >=, LIKE, IN, NOT IN, AND, OR, NOT, parentheses and parent
- * relationship fields (Profile.Name). Errors carry Salesforce's codes and wording, with the
- * query echoed and a caret under the offending token.
+ * SOQL against the simulator's sObjects. The grammar is Salesforce's, through a maintained parser
+ * (@jetstreamapp/soql-parser-js, see soql/parse.ts); the simulator evaluates fields, parent
+ * relationship fields (Profile.Name), WHERE (=, !=, <>, <, <=, >, >=, LIKE, IN, NOT IN, AND, OR,
+ * NOT, parentheses, date literals such as LAST_N_DAYS:n), ORDER BY (ASC/DESC, NULLS FIRST/LAST),
+ * LIMIT, OFFSET, COUNT() and COUNT(field). Errors carry Salesforce's codes and wording. A query
+ * the grammar accepts but the simulator does not evaluate (GROUP BY, subqueries, TYPEOF, ...)
+ * throws SoqlNotSimulated, which REST answers as such, never as a malformed query.
  */
+import type { FieldType, OrderByClause, Query } from '@jetstreamapp/soql-parser-js';
 import { sameId } from './ids.js';
-import { type FieldType, type FieldValue, type Row, type SObjectDef, sobjectDef } from './sobjects.js';
+import { errorAt, SoqlError, SoqlNotSimulated, wordAt } from './soql/errors.js';
+import { parseSoql } from './soql/parse.js';
+import { type Cond, type Literal, whereTree } from './soql/where.js';
+import { type FieldType as SFieldType, type FieldValue, type Row, type SObjectDef, sobjectDef } from './sobjects.js';
 import type { OrgState } from './store.js';
 
-export class SoqlError extends Error {
-  public constructor(
-    public readonly errorCode: 'MALFORMED_QUERY' | 'INVALID_TYPE' | 'INVALID_FIELD',
-    message: string
-  ) {
-    super(message);
-  }
-}
+export { SoqlError, SoqlNotSimulated, parseSoql };
 
-type Token = { kind: 'ident' | 'string' | 'number' | 'op' | 'punct'; value: string; pos: number };
-type Literal = FieldValue;
+/** A field path as written ("Profile.Name"), and where it stands in the query. */
 type FieldRef = { path: string[]; pos: number };
-type Cond =
-  | { kind: 'and' | 'or'; left: Cond; right: Cond }
-  | { kind: 'not'; inner: Cond }
-  | { kind: 'cmp'; field: FieldRef; op: string; value: Literal }
-  | { kind: 'in'; field: FieldRef; negate: boolean; values: Literal[] }
-  | { kind: 'like'; field: FieldRef; pattern: string };
-type Order = { field: FieldRef; desc: boolean; nullsLast: boolean };
+/** A field path resolved against the object: canonical names, the type of the last field. */
+type Resolved = { names: string[]; type: SFieldType; rel?: { name: string; def: SObjectDef; field: string } };
 
-export type ParsedQuery = {
-  count: boolean;
-  fields: FieldRef[];
-  object: { name: string; pos: number };
+type Plan = {
+  def: SObjectDef;
+  /** COUNT() */
+  countOnly: boolean;
+  /** COUNT(field) and friends: the aggregate result rows */
+  aggregate?: { field?: Resolved };
+  selected: Resolved[];
   where?: Cond;
-  orderBy: Order[];
+  orderBy: Array<{ resolved: Resolved; desc: boolean; nullsLast: boolean }>;
   limit?: number;
   offset?: number;
 };
 
-const FOOTER: Record<SoqlError['errorCode'], string> = {
-  MALFORMED_QUERY: '',
-  INVALID_TYPE:
-    " If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.",
-  INVALID_FIELD:
-    " If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
-};
-
-function errorAt(soql: string, pos: number, code: SoqlError['errorCode'], text: string): SoqlError {
-  const column = pos + 1;
-  return new SoqlError(code, `\n${soql}\n${' '.repeat(pos)}^\nERROR at Row:1:Column:${column}\n${text}${FOOTER[code]}`);
+function notSimulated(what: string): never {
+  throw new SoqlNotSimulated(what);
 }
 
-function tokenize(soql: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < soql.length) {
-    const ch = soql[i];
-    if (/\s/.test(ch)) {
-      i++;
-    } else if (ch === "'") {
-      let j = i + 1;
-      let value = '';
-      while (j < soql.length && soql[j] !== "'") {
-        if (soql[j] === '\\' && j + 1 < soql.length) {
-          value += soql[j + 1];
-          j += 2;
-        } else {
-          value += soql[j++];
-        }
-      }
-      if (j >= soql.length) throw errorAt(soql, i, 'MALFORMED_QUERY', 'unexpected token: unterminated string');
-      tokens.push({ kind: 'string', value, pos: i });
-      i = j + 1;
-    } else if (/[-\d]/.test(ch) && /^-?\d/.test(soql.slice(i, i + 2))) {
-      const m = /^-?\d+(\.\d+)?/.exec(soql.slice(i)) as RegExpExecArray;
-      tokens.push({ kind: 'number', value: m[0], pos: i });
-      i += m[0].length;
-    } else if (/[A-Za-z_]/.test(ch)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/.exec(soql.slice(i)) as RegExpExecArray;
-      tokens.push({ kind: 'ident', value: m[0], pos: i });
-      i += m[0].length;
-    } else {
-      const op = /^(<=|>=|!=|<>|=|<|>)/.exec(soql.slice(i));
-      if (op) {
-        tokens.push({ kind: 'op', value: op[0], pos: i });
-        i += op[0].length;
-      } else if ('(),'.includes(ch)) {
-        tokens.push({ kind: 'punct', value: ch, pos: i });
-        i++;
-      } else {
-        throw errorAt(soql, i, 'MALFORMED_QUERY', `unexpected token: '${ch}'`);
-      }
-    }
-  }
-  return tokens;
+function refOf(soql: string, path: string, from: number): FieldRef {
+  const pos = wordAt(soql, path, from);
+  return { path: path.split('.'), pos: pos < 0 ? from : pos };
 }
-
-class Parser {
-  private i = 0;
-  public constructor(
-    private readonly soql: string,
-    private readonly tokens: Token[]
-  ) {}
-
-  public parse(): ParsedQuery {
-    this.keyword('SELECT');
-    let count = false;
-    const fields: FieldRef[] = [];
-    if (this.isKeyword('COUNT') && this.peek(1)?.value === '(') {
-      this.i += 2;
-      this.punct(')');
-      count = true;
-    } else {
-      do {
-        const t = this.expect('ident');
-        fields.push({ path: t.value.split('.'), pos: t.pos });
-      } while (this.acceptPunct(','));
-    }
-    this.keyword('FROM');
-    const obj = this.expect('ident');
-    const query: ParsedQuery = { count, fields, object: { name: obj.value, pos: obj.pos }, orderBy: [] };
-    if (this.acceptKeyword('WHERE')) query.where = this.orExpr();
-    if (this.acceptKeyword('ORDER')) {
-      this.keyword('BY');
-      do {
-        const t = this.expect('ident');
-        const desc = this.acceptKeyword('DESC') ? true : (this.acceptKeyword('ASC'), false);
-        let nullsLast = desc;
-        if (this.acceptKeyword('NULLS')) nullsLast = this.acceptKeyword('LAST') ? true : (this.keyword('FIRST'), false);
-        query.orderBy.push({ field: { path: t.value.split('.'), pos: t.pos }, desc, nullsLast });
-      } while (this.acceptPunct(','));
-    }
-    if (this.acceptKeyword('LIMIT')) query.limit = Number(this.expect('number').value);
-    if (this.acceptKeyword('OFFSET')) query.offset = Number(this.expect('number').value);
-    const rest = this.peek();
-    if (rest) throw this.unexpected(rest);
-    return query;
-  }
-
-  private orExpr(): Cond {
-    let left = this.andExpr();
-    while (this.acceptKeyword('OR')) left = { kind: 'or', left, right: this.andExpr() };
-    return left;
-  }
-
-  private andExpr(): Cond {
-    let left = this.unary();
-    while (this.acceptKeyword('AND')) left = { kind: 'and', left, right: this.unary() };
-    return left;
-  }
-
-  private unary(): Cond {
-    if (this.acceptKeyword('NOT')) return { kind: 'not', inner: this.unary() };
-    if (this.acceptPunct('(')) {
-      const inner = this.orExpr();
-      this.punct(')');
-      return inner;
-    }
-    const t = this.expect('ident');
-    const field: FieldRef = { path: t.value.split('.'), pos: t.pos };
-    if (this.acceptKeyword('LIKE')) return { kind: 'like', field, pattern: this.expect('string').value };
-    const negate = this.acceptKeyword('NOT');
-    if (this.acceptKeyword('IN')) {
-      this.punct('(');
-      const values: Literal[] = [];
-      do values.push(this.literal());
-      while (this.acceptPunct(','));
-      this.punct(')');
-      return { kind: 'in', field, negate, values };
-    }
-    if (negate) throw this.unexpected(this.peek());
-    const op = this.expect('op').value;
-    return { kind: 'cmp', field, op, value: this.literal() };
-  }
-
-  private literal(): Literal {
-    const t = this.peek();
-    if (!t) throw this.unexpected(t);
-    this.i++;
-    if (t.kind === 'string') return t.value;
-    if (t.kind === 'number') return Number(t.value);
-    if (t.kind === 'ident') {
-      const v = t.value.toLowerCase();
-      if (v === 'true') return true;
-      if (v === 'false') return false;
-      if (v === 'null') return null;
-      if (/^\d{4}-\d{2}-\d{2}/.test(t.value)) return t.value;
-    }
-    throw this.unexpected(t);
-  }
-
-  private peek(offset = 0): Token | undefined {
-    return this.tokens[this.i + offset];
-  }
-
-  private unexpected(t: Token | undefined): SoqlError {
-    return t
-      ? errorAt(this.soql, t.pos, 'MALFORMED_QUERY', `unexpected token: '${t.kind === 'string' ? `'${t.value}'` : t.value}'`)
-      : errorAt(this.soql, this.soql.length, 'MALFORMED_QUERY', 'unexpected token: <EOF>');
-  }
-
-  private expect(kind: Token['kind']): Token {
-    const t = this.peek();
-    if (!t || t.kind !== kind) throw this.unexpected(t);
-    this.i++;
-    return t;
-  }
-
-  private isKeyword(word: string): boolean {
-    const t = this.peek();
-    return t?.kind === 'ident' && t.value.toUpperCase() === word;
-  }
-
-  private acceptKeyword(word: string): boolean {
-    if (!this.isKeyword(word)) return false;
-    this.i++;
-    return true;
-  }
-
-  private keyword(word: string): void {
-    if (!this.acceptKeyword(word)) throw this.unexpected(this.peek());
-  }
-
-  private acceptPunct(p: string): boolean {
-    const t = this.peek();
-    if (t?.kind !== 'punct' || t.value !== p) return false;
-    this.i++;
-    return true;
-  }
-
-  private punct(p: string): void {
-    if (!this.acceptPunct(p)) throw this.unexpected(this.peek());
-  }
-}
-
-export function parseSoql(soql: string): ParsedQuery {
-  return new Parser(soql, tokenize(soql)).parse();
-}
-
-/** A field path resolved against the object: canonical names, the type of the last field. */
-type Resolved = { names: string[]; type: FieldType; rel?: { name: string; def: SObjectDef; field: string } };
 
 function resolveField(soql: string, def: SObjectDef, ref: FieldRef): Resolved {
-  const findField = (d: SObjectDef, name: string): [string, FieldType] | undefined => {
+  const findField = (d: SObjectDef, name: string): [string, SFieldType] | undefined => {
     const key = Object.keys(d.fields).find((f) => f.toLowerCase() === name.toLowerCase());
     return key ? [key, d.fields[key]] : undefined;
   };
@@ -269,7 +72,76 @@ function resolveField(soql: string, def: SObjectDef, ref: FieldRef): Resolved {
   return { names: [relName, f[0]], type: f[1], rel: { name: relName, def: target, field: rel.field } };
 }
 
-type Context = { org: OrgState; related: Map<string, Row[]> };
+function fieldPath(f: FieldType): string | undefined {
+  if (f.type === 'Field') return f.field;
+  if (f.type === 'FieldRelationship') return [...f.relationships, f.field].join('.');
+  return undefined;
+}
+
+/** Checks a parsed query against the sObjects and plans its evaluation. */
+function plan(soql: string, q: Query, now: number): Plan {
+  if (q.groupBy || q.having) notSimulated('GROUP BY and HAVING');
+  if (q.withDataCategory || q.for || q.update) notSimulated('WITH DATA CATEGORY, FOR and UPDATE clauses');
+  const object = q.sObject ?? '';
+  const fromPos = wordAt(soql, 'FROM');
+  const def = sobjectDef(object);
+  if (!def) throw errorAt(soql, wordAt(soql, object, fromPos), 'INVALID_TYPE', `sObject type '${object}' is not supported.`);
+  const selectEnd = fromPos < 0 ? soql.length : fromPos;
+  const selected: Resolved[] = [];
+  let countOnly = false;
+  let aggregate: Plan['aggregate'];
+  for (const f of q.fields ?? []) {
+    if (f.type === 'FieldFunctionExpression') {
+      if (f.functionName?.toUpperCase() !== 'COUNT') notSimulated(`the function ${f.functionName ?? ''}()`);
+      const param = f.parameters?.[0];
+      if (param === undefined) countOnly = true;
+      else aggregate = { field: typeof param === 'string' ? resolveField(soql, def, refOf(soql, param, 0)) : notSimulated('COUNT of an expression') };
+      continue;
+    }
+    const path = fieldPath(f);
+    if (!path) notSimulated(f.type === 'FieldSubquery' ? 'relationship subqueries' : f.type === 'FieldTypeof' ? 'TYPEOF' : 'aliases');
+    const ref = refOf(soql, path, 0);
+    if (ref.pos > selectEnd) ref.pos = Math.max(0, wordAt(soql, path.split('.').pop() ?? path, 0));
+    selected.push(resolveField(soql, def, ref));
+  }
+  const wherePos = wordAt(soql, 'WHERE');
+  const where = q.where ? whereTree(q.where, now) : undefined;
+  if (where) checkFields(soql, def, where, wherePos < 0 ? 0 : wherePos);
+  const orderPos = wordAt(soql, 'ORDER');
+  const clauses: OrderByClause[] = q.orderBy === undefined ? [] : Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy];
+  const orderBy = clauses.map((o) => {
+    if (!('field' in o)) notSimulated('ORDER BY a function');
+    const desc = o.order === 'DESC';
+    return { resolved: resolveField(soql, def, refOf(soql, o.field, orderPos < 0 ? 0 : orderPos)), desc, nullsLast: o.nulls ? o.nulls === 'LAST' : desc };
+  });
+  return { def, countOnly, aggregate, selected, where, orderBy, limit: q.limit, offset: q.offset };
+}
+
+function checkFields(soql: string, def: SObjectDef, cond: Cond, from: number): void {
+  switch (cond.kind) {
+    case 'and':
+    case 'or':
+      checkFields(soql, def, cond.left, from);
+      checkFields(soql, def, cond.right, from);
+      return;
+    case 'not':
+      checkFields(soql, def, cond.inner, from);
+      return;
+    default:
+      resolveField(soql, def, refOf(soql, cond.field, from));
+  }
+}
+
+type Context = { org: OrgState; soql: string; def: SObjectDef; related: Map<string, Row[]>; resolved: Map<string, Resolved> };
+
+function resolved(ctx: Context, field: string): Resolved {
+  let r = ctx.resolved.get(field);
+  if (!r) {
+    r = resolveField(ctx.soql, ctx.def, { path: field.split('.'), pos: 0 });
+    ctx.resolved.set(field, r);
+  }
+  return r;
+}
 
 function relatedRow(ctx: Context, row: Row, rel: NonNullable<Resolved['rel']>): Row | undefined {
   const id = row[rel.field];
@@ -287,88 +159,117 @@ function valueOf(ctx: Context, row: Row, r: Resolved): FieldValue {
   return relatedRow(ctx, row, r.rel)?.[r.names[1]] ?? null;
 }
 
-function compare(a: FieldValue, b: FieldValue, type: FieldType): number {
+function compare(a: FieldValue, b: FieldValue, type: SFieldType): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'boolean' || typeof b === 'boolean') return String(a) === String(b) ? 0 : String(a) < String(b) ? -1 : 1;
   if ((type === 'id' || type === 'reference') && sameId(String(a), String(b))) return 0;
+  if (type === 'datetime') {
+    const x = Date.parse(String(a));
+    const y = Date.parse(String(b));
+    if (!Number.isNaN(x) && !Number.isNaN(y)) return x - y;
+  }
   const x = String(a).toLowerCase();
   const y = String(b).toLowerCase();
   return x === y ? 0 : x < y ? -1 : 1;
 }
 
 function likeRegex(pattern: string): RegExp {
-  const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  let body = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) body += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else if (c === '%') body += '.*';
+    else if (c === '_') body += '.';
+    else body += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
   return new RegExp(`^${body}$`, 'is');
 }
 
-function test(ctx: Context, soql: string, def: SObjectDef, row: Row, cond: Cond): boolean {
+function cmp(v: FieldValue, op: string, lit: Literal, type: SFieldType): boolean {
+  if (lit !== null && typeof lit === 'object') {
+    const t = v === null ? Number.NaN : Date.parse(String(v));
+    if (Number.isNaN(t)) return op === '!=' || op === '<>';
+    const [start, end] = lit.range;
+    switch (op) {
+      case '=':
+        return t >= start && t < end;
+      case '!=':
+      case '<>':
+        return t < start || t >= end;
+      case '<':
+        return t < start;
+      case '<=':
+        return t < end;
+      case '>':
+        return t >= end;
+      default:
+        return t >= start;
+    }
+  }
+  if (lit === null || v === null) {
+    const same = v === lit;
+    return op === '=' ? same : op === '!=' || op === '<>' ? !same : false;
+  }
+  const c = compare(v, lit, type);
+  switch (op) {
+    case '=':
+      return c === 0;
+    case '!=':
+    case '<>':
+      return c !== 0;
+    case '<':
+      return c < 0;
+    case '<=':
+      return c <= 0;
+    case '>':
+      return c > 0;
+    default:
+      return c >= 0;
+  }
+}
+
+function test(ctx: Context, row: Row, cond: Cond): boolean {
   switch (cond.kind) {
     case 'and':
-      return test(ctx, soql, def, row, cond.left) && test(ctx, soql, def, row, cond.right);
+      return test(ctx, row, cond.left) && test(ctx, row, cond.right);
     case 'or':
-      return test(ctx, soql, def, row, cond.left) || test(ctx, soql, def, row, cond.right);
+      return test(ctx, row, cond.left) || test(ctx, row, cond.right);
     case 'not':
-      return !test(ctx, soql, def, row, cond.inner);
+      return !test(ctx, row, cond.inner);
     case 'like': {
-      const v = valueOf(ctx, row, resolveField(soql, def, cond.field));
+      const v = valueOf(ctx, row, resolved(ctx, cond.field));
       return v !== null && likeRegex(cond.pattern).test(String(v));
     }
     case 'in': {
-      const r = resolveField(soql, def, cond.field);
+      const r = resolved(ctx, cond.field);
       const v = valueOf(ctx, row, r);
-      const found = cond.values.some((x) => compare(v, x, r.type) === 0);
+      const found = cond.values.some((x) => cmp(v, '=', x, r.type));
       return cond.negate ? !found : found;
     }
     case 'cmp': {
-      const r = resolveField(soql, def, cond.field);
-      const v = valueOf(ctx, row, r);
-      if (cond.value === null || v === null) {
-        const same = v === cond.value;
-        return cond.op === '=' ? same : cond.op === '!=' || cond.op === '<>' ? !same : false;
-      }
-      const c = compare(v, cond.value, r.type);
-      switch (cond.op) {
-        case '=':
-          return c === 0;
-        case '!=':
-        case '<>':
-          return c !== 0;
-        case '<':
-          return c < 0;
-        case '<=':
-          return c <= 0;
-        case '>':
-          return c > 0;
-        default:
-          return c >= 0;
-      }
+      const r = resolved(ctx, cond.field);
+      return cmp(valueOf(ctx, row, r), cond.op, cond.value, r.type);
     }
   }
 }
 
-export type RecordAttributes = { type: string; url: string };
+export type RecordAttributes = { type: string; url?: string };
 export type QueryRecord = { [field: string]: FieldValue | QueryRecord | RecordAttributes } & { attributes: RecordAttributes };
-export type QueryResult = { totalSize: number; done: boolean; records: QueryRecord[] };
+export type QueryResult = { totalSize: number; done: boolean; records: QueryRecord[]; nextRecordsUrl?: string };
 
-function recordOf(def: SObjectDef, row: Row, apiVersion: string, fields: Array<Record<string, FieldValue>>): QueryRecord {
-  const rec: QueryRecord = { attributes: { type: def.name, url: `/services/data/v${apiVersion}/sobjects/${def.name}/${String(row.Id)}` } };
-  for (const f of fields) Object.assign(rec, f);
-  return rec;
+function recordOf(def: SObjectDef, row: Row, apiVersion: string): QueryRecord {
+  return { attributes: { type: def.name, url: `/services/data/v${apiVersion}/sobjects/${def.name}/${String(row.Id)}` } };
 }
 
-/** Runs a query against an org. Throws SoqlError as Salesforce would answer it. */
-export function runSoql(org: OrgState, soql: string, apiVersion: string): QueryResult {
-  const q = parseSoql(soql);
-  const def = sobjectDef(q.object.name);
-  if (!def) throw errorAt(soql, q.object.pos, 'INVALID_TYPE', `sObject type '${q.object.name}' is not supported.`);
-  const selected = q.fields.map((f) => resolveField(soql, def, f));
-  const order = q.orderBy.map((o) => ({ ...o, resolved: resolveField(soql, def, o.field) }));
-  const ctx: Context = { org, related: new Map() };
-  let rows = def.rows(org).filter((row) => !q.where || test(ctx, soql, def, row, q.where));
-  if (order.length > 0) {
+/** Every record a query selects, in order (before paging into batches). */
+export function querySoql(org: OrgState, soql: string, apiVersion: string, now = Date.now()): { totalSize: number; records: QueryRecord[] } {
+  const p = plan(soql, parseSoql(soql), now);
+  const ctx: Context = { org, soql, def: p.def, related: new Map(), resolved: new Map() };
+  let rows = p.def.rows(org).filter((row) => !p.where || test(ctx, row, p.where));
+  if (p.orderBy.length > 0) {
     rows = [...rows].sort((a, b) => {
-      for (const o of order) {
+      for (const o of p.orderBy) {
         const x = valueOf(ctx, a, o.resolved);
         const y = valueOf(ctx, b, o.resolved);
         if (x === null || y === null) {
@@ -381,29 +282,39 @@ export function runSoql(org: OrgState, soql: string, apiVersion: string): QueryR
       return 0;
     });
   }
-  const total = rows.length;
-  rows = rows.slice(q.offset ?? 0, q.limit !== undefined ? (q.offset ?? 0) + q.limit : undefined);
-  if (q.count) return { totalSize: total, done: true, records: [] };
+  if (p.countOnly) return { totalSize: rows.length, records: [] };
+  if (p.aggregate) {
+    const field = p.aggregate.field;
+    const n = field ? rows.filter((row) => valueOf(ctx, row, field) !== null).length : rows.length;
+    return { totalSize: 1, records: [{ attributes: { type: 'AggregateResult' }, expr0: n }] };
+  }
+  rows = rows.slice(p.offset ?? 0, p.limit !== undefined ? (p.offset ?? 0) + p.limit : undefined);
   const records = rows.map((row) => {
-    const parts: Array<Record<string, FieldValue>> = [];
-    const rels = new Map<string, QueryRecord | null>();
-    for (const r of selected) {
+    const rec = recordOf(p.def, row, apiVersion);
+    for (const r of p.selected) {
       if (!r.rel) {
-        parts.push({ [r.names[0]]: row[r.names[0]] ?? null });
+        rec[r.names[0]] = row[r.names[0]] ?? null;
         continue;
       }
-      if (!rels.has(r.rel.name)) {
-        const target = relatedRow(ctx, row, r.rel);
-        rels.set(r.rel.name, target ? recordOf(r.rel.def, target, apiVersion, []) : null);
+      const target = relatedRow(ctx, row, r.rel);
+      if (!target) {
+        rec[r.rel.name] = null;
+        continue;
       }
-      const relRec = rels.get(r.rel.name);
-      if (relRec) relRec[r.names[1]] = relatedRow(ctx, row, r.rel)?.[r.names[1]] ?? null;
+      const existing = rec[r.rel.name];
+      const relRec = existing && typeof existing === 'object' && 'attributes' in existing ? (existing as QueryRecord) : recordOf(r.rel.def, target, apiVersion);
+      relRec[r.names[1]] = target[r.names[1]] ?? null;
+      rec[r.rel.name] = relRec;
     }
-    const rec = recordOf(def, row, apiVersion, parts);
-    for (const [name, relRec] of rels) rec[name] = relRec;
     return rec;
   });
-  return { totalSize: total, done: true, records };
+  return { totalSize: rows.length, records };
+}
+
+/** Runs a query and returns the whole result in one batch (no paging). Throws SoqlError as Salesforce would answer. */
+export function runSoql(org: OrgState, soql: string, apiVersion: string): QueryResult {
+  const r = querySoql(org, soql, apiVersion);
+  return { totalSize: r.totalSize, done: true, records: r.records };
 }
 
 export type ColumnMetadata = {
@@ -421,7 +332,7 @@ export type ColumnMetadata = {
   updatable: boolean;
 };
 
-const APEX_TYPE: Record<FieldType, string> = {
+const APEX_TYPE: Record<SFieldType, string> = {
   id: 'Id',
   reference: 'Id',
   string: 'String',
@@ -431,7 +342,7 @@ const APEX_TYPE: Record<FieldType, string> = {
   datetime: 'Datetime',
 };
 
-function column(name: string, type: FieldType | undefined, joins: ColumnMetadata[] = []): ColumnMetadata {
+function column(name: string, type: SFieldType | undefined, joins: ColumnMetadata[] = []): ColumnMetadata {
   return {
     aggregate: false,
     apexType: type ? APEX_TYPE[type] : null,
@@ -450,12 +361,9 @@ function column(name: string, type: FieldType | undefined, joins: ColumnMetadata
 
 /** The answer to `query?q=...&columns=true` (what `sf data query` asks first). */
 export function describeColumns(soql: string): { columnMetadata: ColumnMetadata[]; entityName: string; groupBy: boolean; idSelected: boolean; keyPrefix: string } {
-  const q = parseSoql(soql);
-  const def = sobjectDef(q.object.name);
-  if (!def) throw errorAt(soql, q.object.pos, 'INVALID_TYPE', `sObject type '${q.object.name}' is not supported.`);
+  const p = plan(soql, parseSoql(soql), Date.now());
   const columns: ColumnMetadata[] = [];
-  for (const ref of q.fields) {
-    const r = resolveField(soql, def, ref);
+  for (const r of p.selected) {
     if (!r.rel) {
       columns.push(column(r.names[0], r.type));
       continue;
@@ -467,6 +375,6 @@ export function describeColumns(soql: string): { columnMetadata: ColumnMetadata[
     }
     parent.joinColumns.push(column(r.names[1], r.type));
   }
-  if (q.count) columns.push({ ...column('expr0', 'int'), aggregate: true, displayName: 'COUNT()' });
-  return { columnMetadata: columns, entityName: def.name, groupBy: false, idSelected: columns.some((c) => c.columnName === 'Id'), keyPrefix: def.keyPrefix };
+  if (p.countOnly || p.aggregate) columns.push({ ...column('expr0', 'int'), aggregate: true, displayName: p.countOnly ? 'COUNT()' : 'COUNT' });
+  return { columnMetadata: columns, entityName: p.def.name, groupBy: false, idSelected: columns.some((c) => c.columnName === 'Id'), keyPrefix: p.def.keyPrefix };
 }

@@ -3,8 +3,8 @@
  * app credentials) and the sessions and refresh tokens issued for them. All orgs share one
  * server; requests find their org through the token they carry.
  */
-import { componentByPart, componentByType, mdapiFilePath } from '../src/domain/components.js';
-import type { MetadataValue, MetadataValues } from '../src/domain/xml.js';
+import { CONNECTED_APP_TYPE, GLOBAL_OAUTH_TYPE, HEADER_TYPE, mdapiPath } from './metadata/components.js';
+import type { MetadataValue, MetadataValues } from './metadata/values.js';
 import { accessToken, consumerKey, consumerSecret, IdFactory, KEY_PREFIX, refreshToken, sameId, to15, to18 } from './ids.js';
 import type { ComponentSeed, ManageableState, OrgSeed } from './seed.js';
 
@@ -13,16 +13,21 @@ export const DEFAULT_API_VERSION = '66.0';
 export const CLI_CLIENT_ID = 'PlatformCLI';
 export const CLI_APP_NAME = 'Salesforce CLI';
 
-export const HEADER_TYPE = componentByPart('header').type;
-export const GLOBAL_OAUTH_TYPE = componentByPart('globalOauthSettings').type;
-export const OAUTH_SETTINGS_TYPE = componentByPart('oauthSettings').type;
-export const OAUTH_POLICIES_TYPE = componentByPart('oauthPolicies').type;
-export const POLICIES_TYPE = componentByPart('policies').type;
-export const CONNECTED_APP_TYPE = 'ConnectedApp';
+export {
+  CONNECTED_APP_TYPE,
+  GLOBAL_OAUTH_TYPE,
+  HEADER_TYPE,
+  OAUTH_POLICIES_TYPE,
+  OAUTH_SETTINGS_TYPE,
+  POLICIES_TYPE,
+  mdapiPath,
+} from './metadata/components.js';
 
 export type OrgSettings = {
   enableConsumerSecretApiAccess: boolean;
   enableClientSecretInRestApiAccess: boolean;
+  /** Connected App creation re-enabled for this org by Salesforce Support (blocked by default since Spring '26) */
+  connectedAppCreationEnabled: boolean;
 };
 
 export type ProfileRecord = { id: string; name: string; apiOnly: boolean; modifyAllData: boolean };
@@ -69,8 +74,21 @@ export type OAuthTokenRecord = {
   createdDate: string;
 };
 
-export type Session = { token: string; orgId: string; userId: string; app: string; issuedAt: number };
-export type RefreshGrant = { token: string; orgId: string; userId: string; clientId: string; app: string };
+export type Session = {
+  token: string;
+  orgId: string;
+  userId: string;
+  app: string;
+  issuedAt: number;
+  /** OAuth scope tokens the session carries ("api", "web", ...): REST and SOAP need api (or full) */
+  scopes: readonly string[];
+  /** epoch ms after which the token is refused (JWT access tokens); none: until expired or revoked */
+  expiresAt?: number;
+};
+
+/** The scopes of the CLI's own sessions (PlatformCLI) and of sessions a test issues directly. */
+export const CLI_SCOPES: readonly string[] = ['web', 'openid', 'api', 'id', 'refresh_token'];
+export type RefreshGrant = { token: string; orgId: string; userId: string; clientId: string; app: string; scopes: readonly string[] };
 
 const STANDARD_PROFILES: ReadonlyArray<Omit<ProfileRecord, 'id'>> = [
   { name: 'System Administrator', apiOnly: false, modifyAllData: true },
@@ -83,12 +101,6 @@ const eq = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase(
 
 export function componentKey(type: string, fullName: string): string {
   return `${type}:${fullName}`;
-}
-
-/** Where a component lives in an MDAPI zip; undefined for types the simulator does not model. */
-export function mdapiPath(type: string, fullName: string): string | undefined {
-  const kind = componentByType(type);
-  return kind ? mdapiFilePath(kind, fullName) : undefined;
 }
 
 /** "eca:<App>" or "ca:<App>": the owner of a set of credentials. */
@@ -128,6 +140,11 @@ export class OrgState {
   public instanceName: string;
   public myDomain: string;
   public apiVersion: string;
+  /**
+   * Minutes a newly saved app takes before it issues tokens (0: at once). Salesforce reports up to
+   * 30 minutes for ECAs; the `propagation` fault sets it for every org.
+   */
+  public propagationMinutes: number;
   public readonly settings: OrgSettings;
   public readonly profiles: ProfileRecord[] = [];
   public readonly permissionSets: PermissionSetRecord[] = [];
@@ -154,9 +171,11 @@ export class OrgState {
     this.instanceName = seed.instanceName ?? 'SIM1';
     this.myDomain = seed.myDomain ?? `${seed.alias}-sim`;
     this.apiVersion = seed.apiVersion ?? DEFAULT_API_VERSION;
+    this.propagationMinutes = seed.propagationMinutes ?? 0;
     this.settings = {
       enableConsumerSecretApiAccess: seed.settings?.enableConsumerSecretApiAccess ?? false,
       enableClientSecretInRestApiAccess: seed.settings?.enableClientSecretInRestApiAccess ?? false,
+      connectedAppCreationEnabled: seed.settings?.connectedAppCreationEnabled ?? false,
     };
     for (const p of STANDARD_PROFILES) {
       if (!seed.profiles?.some((s) => eq(s.name, p.name))) this.profiles.push({ id: ids.id(KEY_PREFIX.Profile), ...p });
@@ -365,14 +384,22 @@ export class Registry {
     return [...this.orgs.values()].find((o) => sameId(o.orgId, id));
   }
 
-  public issueSession(org: OrgState, user: UserRecord, app: string): Session {
-    const session: Session = { token: accessToken(org.orgId), orgId: org.orgId, userId: user.id, app, issuedAt: Date.now() };
+  public issueSession(org: OrgState, user: UserRecord, app: string, options: { scopes?: readonly string[]; token?: string; issuedAt?: number; expiresAt?: number } = {}): Session {
+    const session: Session = {
+      token: options.token ?? accessToken(org.orgId),
+      orgId: org.orgId,
+      userId: user.id,
+      app,
+      issuedAt: options.issuedAt ?? Date.now(),
+      scopes: options.scopes ?? CLI_SCOPES,
+      ...(options.expiresAt !== undefined ? { expiresAt: options.expiresAt } : {}),
+    };
     this.sessions.set(session.token, session);
     return session;
   }
 
-  public grantRefreshToken(org: OrgState, user: UserRecord, clientId: string, app: string): RefreshGrant {
-    const grant: RefreshGrant = { token: refreshToken(), orgId: org.orgId, userId: user.id, clientId, app };
+  public grantRefreshToken(org: OrgState, user: UserRecord, clientId: string, app: string, scopes: readonly string[] = CLI_SCOPES): RefreshGrant {
+    const grant: RefreshGrant = { token: refreshToken(), orgId: org.orgId, userId: user.id, clientId, app, scopes };
     this.refreshGrants.set(grant.token, grant);
     org.recordUsage(app, user.id);
     return grant;

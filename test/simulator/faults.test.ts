@@ -54,6 +54,40 @@ describe('simulator: faults and request log', () => {
     expect(h.sim.requests.map((r) => `${r.endpoint} ${r.status}`)).to.deep.equal(['soap:listMetadata 500', 'oauth:token 200', 'rest:query 400', 'soap:listMetadata 200']);
   });
 
+  it('answers a 500 with Salesforce\'s ErrorId in REST and SOAP, and expired auth that cannot refresh', async () => {
+    h.sim.faults.set({ errors: [{ match: 'soap:listMetadata', count: 1 }] });
+    const soap = await dev.metadata.list([{ type: 'ExternalClientApplication' }]).then(
+      () => undefined,
+      (e: Error) => e
+    );
+    expect(soap?.message).to.match(/An unexpected error occurred\. Please include this ErrorId if you contact support: \d+-\d+ \(-?\d+\)/);
+    h.sim.faults.set({ expireSession: {}, refreshRevoked: {} });
+    const refused = await dev.query('SELECT Id FROM User').then(
+      () => undefined,
+      (e: Error) => e
+    );
+    expect(refused?.message).to.match(/expired access\/refresh token/);
+    expect(h.sim.requests.find((r) => r.endpoint === 'oauth:token')?.status).to.equal(400);
+    // once the fault is gone the stored refresh token works again
+    h.sim.faults.clear();
+    expect((await dev.query('SELECT Id FROM User')).totalSize).to.be.greaterThan(0);
+  });
+
+  it('makes the org unreachable in process too, and reachable again on the same port', async () => {
+    const port = h.sim.port;
+    h.sim.faults.set({ unreachable: true });
+    await h.sim.settled();
+    const down = await fetch(`${h.sim.baseUrl}/services/data`).then(
+      () => undefined,
+      (e: Error & { cause?: { code?: string } }) => e.cause?.code
+    );
+    expect(down).to.equal('ECONNREFUSED');
+    h.sim.faults.clear();
+    await h.sim.settled();
+    expect(h.sim.port).to.equal(port);
+    expect((await fetch(`${h.sim.baseUrl}/services/data`)).status).to.equal(200);
+  });
+
   it('invalidates every session of an org on demand', async () => {
     expect(h.sim.expireSessions('dev')).to.be.greaterThan(0);
     await dev.query('SELECT Id FROM User');

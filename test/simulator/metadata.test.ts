@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Connection } from '@salesforce/core';
 import { expect } from 'chai';
 import { parseMetadataXml } from '../../src/domain/xml.js';
-import { CONNECTED_APP_CREATION_BLOCKED } from '../../simulator/platformRules.js';
+import { CONNECTED_APP_CREATION_BLOCKED, NO_OAUTH_SETTINGS } from '../../simulator/platformRules.js';
 import { deploySource, type Harness, oauthEca, removeDir, retrieveInto, startHarness, writeSourceProject } from './harness.js';
 
 const GLOBAL = 'ExtlClntAppGlobalOauthSettings';
@@ -83,14 +83,33 @@ describe('simulator: Metadata API', () => {
     }
   });
 
-  it('generates default OAuth and app policies for an ECA deployed without them', async () => {
+  it('generates default OAuth and app policies for an ECA deployed without them, named and valued as Salesforce does', async () => {
     const parts = oauthEca('Bare_App').filter((c) => !c.type.endsWith('ConfigurablePolicies'));
     const result = await deploySource(dev, project(parts));
     expect(result.response.status).to.equal('Succeeded');
     const org = h.sim.org('dev');
-    const policy = org.component('ExtlClntAppOauthConfigurablePolicies', 'Bare_App_defOauthPlcy');
-    expect(policy?.values).to.include({ externalClientApplication: 'Bare_App', permittedUsersPolicyType: 'AllSelfAuthorized', refreshTokenPolicyType: 'Infinite' });
-    expect(org.component('ExtlClntAppConfigurablePolicies', 'Bare_App_defPlcy')?.values).to.include({ isEnabled: true, isOauthPluginEnabled: true });
+    // <OauthSettingsName>_defaultPolicy and <App>_defaultPolicy (simulator/README.md, row 4)
+    const policy = org.component('ExtlClntAppOauthConfigurablePolicies', 'Bare_App_oauth_defaultPolicy');
+    expect(policy?.values).to.deep.equal({
+      externalClientApplication: 'Bare_App',
+      ipRelaxationPolicyType: 'Enforce',
+      isClientCredentialsFlowEnabled: false,
+      isGuestCodeCredFlowEnabled: false,
+      isTokenExchangeFlowEnabled: false,
+      label: 'Bare_App_oauth_defaultPolicy',
+      permittedUsersPolicyType: 'AllSelfAuthorized',
+      refreshTokenPolicyType: 'SpecificLifetime',
+      refreshTokenValidityPeriod: 365,
+      refreshTokenValidityUnit: 'Days',
+      requiredSessionLevel: 'STANDARD',
+    });
+    expect(org.component('ExtlClntAppConfigurablePolicies', 'Bare_App_defaultPolicy')?.values).to.deep.equal({
+      externalClientApplication: 'Bare_App',
+      isEnabled: true,
+      isOauthPluginEnabled: true,
+      label: 'Bare_App_defaultPolicy',
+      startPage: 'None',
+    });
   });
 
   it('fails an out-of-order element with Salesforce wording, line and column, and changes nothing', async () => {
@@ -122,6 +141,35 @@ describe('simulator: Metadata API', () => {
     expect(list.find((f) => f.fullName === 'Broken_oauth')?.problem).to.equal('In field: externalClientApplication - no ExternalClientApplication named Broken found');
     expect(h.sim.org('dev').components.size).to.equal(before);
     expect(h.sim.org('dev').component('ExtlClntAppOauthSettings', 'Broken_oauth')).to.equal(undefined);
+  });
+
+  it('refuses global OAuth settings for an app that has no OAuth settings, in the org\'s words', async () => {
+    const parts = oauthEca('No_Settings').filter((c) => c.type === 'ExternalClientApplication' || c.type === GLOBAL);
+    const result = await deploySource(dev, project(parts));
+    expect(result.response.status).to.equal('Failed');
+    const failures = result.response.details.componentFailures;
+    const list = Array.isArray(failures) ? failures : failures ? [failures] : [];
+    expect(list.find((f) => f.fullName === 'No_Settings_glbloauth')?.problem).to.equal(NO_OAUTH_SETTINGS);
+    expect(NO_OAUTH_SETTINGS).to.equal("The external client app configured in your global OAuth Settings doesn't have a valid OAuth settings configuration.");
+    expect(h.sim.org('dev').component('ExternalClientApplication', 'No_Settings')).to.equal(undefined);
+  });
+
+  it('refuses a field newer than the deploy\'s API version through the XSD of that version', async () => {
+    const parts = oauthEca('Too_New').map((c) => (c.type === GLOBAL ? { ...c, values: { ...c.values, isDPopEnabled: true } } : c));
+    const dir = project(parts.filter((c) => c.type !== GLOBAL), {
+      'extlClntAppGlobalOauthSets/Too_New_glbloauth.ecaGlblOauth-meta.xml': `<?xml version="1.0" encoding="UTF-8"?>
+<ExtlClntAppGlobalOauthSettings xmlns="http://soap.sforce.com/2006/04/metadata">
+    <externalClientApplication>Too_New</externalClientApplication>
+    <isDPopEnabled>true</isDPopEnabled>
+    <label>Too_New_glbloauth</label>
+</ExtlClntAppGlobalOauthSettings>
+`,
+    });
+    const result = await deploySource(dev, dir);
+    const failures = result.response.details.componentFailures;
+    const global = (Array.isArray(failures) ? failures : failures ? [failures] : []).find((f) => f.fullName === 'Too_New_glbloauth');
+    expect(global).to.include({ problem: 'Error parsing file: Element {http://soap.sforce.com/2006/04/metadata}isDPopEnabled invalid at this location in type ExtlClntAppGlobalOauthSettings' });
+    expect(Number(global?.lineNumber)).to.equal(4);
   });
 
   it('validates with checkOnly without changing the org', async () => {
@@ -163,6 +211,24 @@ describe('simulator: Metadata API', () => {
     const problems = new Map((Array.isArray(failures) ? failures : failures ? [failures] : []).map((f) => [f.fullName, f.problem]));
     expect(problems.get('New_CA')).to.equal(CONNECTED_APP_CREATION_BLOCKED);
     expect(problems.get('Salesforce_Insights')).to.match(/^Cannot modify managed object/);
+  });
+
+  it('creates a Connected App only where Salesforce Support re-enabled it (row 15)', async () => {
+    const ca = `<?xml version="1.0" encoding="UTF-8"?>
+<ConnectedApp xmlns="http://soap.sforce.com/2006/04/metadata">
+    <contactEmail>ops@acme.example</contactEmail>
+    <label>Exception CA</label>
+</ConnectedApp>
+`;
+    const org = h.sim.org('dev');
+    org.settings.connectedAppCreationEnabled = true;
+    try {
+      const result = await deploySource(dev, project([], { 'connectedApps/Exception_CA.connectedApp-meta.xml': ca }));
+      expect(result.response.status).to.equal('Succeeded');
+      expect(org.component('ConnectedApp', 'Exception_CA')?.values).to.include({ label: 'Exception CA' });
+    } finally {
+      org.settings.connectedAppCreationEnabled = false;
+    }
   });
 
   it('lists and reads components, nil for a missing name', async () => {

@@ -8,7 +8,9 @@ import { AuthInfo, Connection } from '@salesforce/core';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { generate } from 'selfsigned';
-import { JWT_BEARER_GRANT } from '../../simulator/oauth.js';
+import { request } from 'node:https';
+import { JWT_BEARER_GRANT, jwtAccessTokenPublicKey } from '../../simulator/oauth.js';
+import { makeCert } from '../helpers/certs.js';
 import { type Harness, oauthEca, startHarness } from './harness.js';
 
 type TokenAnswer = { status: number; body: Record<string, string> };
@@ -18,8 +20,8 @@ describe('simulator: OAuth', () => {
   let privateKey: string;
   let otherKey: string;
 
-  const token = async (fields: Record<string, string>): Promise<TokenAnswer> => {
-    const res = await fetch(`${h.sim.baseUrl}/services/oauth2/token`, {
+  const token = async (fields: Record<string, string>, base = h.sim.baseUrl): Promise<TokenAnswer> => {
+    const res = await fetch(`${base}/services/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(fields).toString(),
@@ -103,7 +105,8 @@ describe('simulator: OAuth', () => {
       expect((await jwtGrant(keyOf('dev', 'JWT_Self'), 'ci@dev.acme.example')).body).to.deep.equal({ error: 'invalid_grant', error_description: "user hasn't approved this consumer" });
       expect((await jwtGrant(key, 'integration@dev.acme.example', undefined, -60)).body).to.deep.equal({ error: 'invalid_grant', error_description: 'expired authorization code' });
       expect((await jwtGrant(key, 'integration@dev.acme.example', undefined, undefined, otherKey)).body).to.deep.equal({ error: 'invalid_grant', error_description: 'invalid assertion' });
-      expect((await jwtGrant(keyOf('prod', 'Prod_App'), 'integration@acme.example.uat')).body).to.deep.equal({ error: 'invalid_client', error_description: 'External client app is not installed in this org' });
+      // row 5: the user's org does not have the app: app_not_found, not invalid_client
+      expect((await jwtGrant(keyOf('prod', 'Prod_App'), 'integration@acme.example.uat')).body).to.deep.equal({ error: 'app_not_found', error_description: 'External client app is not installed in this org' });
     });
 
     it('wants the sandbox audience in a sandbox', async () => {
@@ -111,10 +114,117 @@ describe('simulator: OAuth', () => {
       const wrong = await jwtGrant(key, 'integration@acme.example.uat');
       expect(wrong).to.deep.equal({
         status: 400,
-        body: { error: 'invalid_grant', error_description: 'audience is invalid [audience=https://login.salesforce.com login=https://test.salesforce.com/]' },
+        // row 6: Salesforce says only this; @salesforce/core appends "[audience=... login=...]" itself
+        body: { error: 'invalid_grant', error_description: 'audience is invalid' },
       });
       expect((await jwtGrant(key, 'integration@acme.example.uat', 'https://test.salesforce.com')).status).to.equal(200);
       expect((await jwtGrant(key, 'integration@acme.example.uat', h.sim.org('uat').myDomainUrl)).status).to.equal(200);
+    });
+  });
+
+  describe('what Salesforce does beyond the happy path', () => {
+    const ccToken = (app: string, base?: string): Promise<TokenAnswer> => {
+      const creds = h.sim.org('dev').credentials.get(`eca:${app}`);
+      return token({ grant_type: 'client_credentials', client_id: creds?.consumerKey ?? '', client_secret: creds?.consumerSecret ?? '' }, base);
+    };
+    const seedApp = (name: string, scopes: string, extra: Record<string, unknown> = {}, lastModified = '2024-01-01T00:00:00.000Z'): void => {
+      for (const c of oauthEca(name, { clientCredentials: true, runAs: 'integration@dev.acme.example' })) {
+        if (c.type === 'ExtlClntAppOauthSettings') c.values.commaSeparatedOauthScopes = scopes;
+        if (c.type === 'ExtlClntAppGlobalOauthSettings') Object.assign(c.values, extra);
+        h.sim.org('dev').addComponent(c).lastModifiedDate = lastModified;
+      }
+    };
+    afterEach(() => {
+      h.sim.faults.clear();
+      h.sim.org('dev').propagationMinutes = 0;
+    });
+
+    it('gives client-credentials tokens the app\'s scopes except full, web and refresh_token; REST and SOAP refuse a token without api (row 8)', async () => {
+      seedApp('CC_Scopes', 'Api, Full, Web, RefreshToken, OpenID');
+      seedApp('CC_FullOnly', 'Full, RefreshToken');
+      const scoped = await ccToken('CC_Scopes');
+      expect(scoped.body.scope).to.equal('api openid');
+      const full = await ccToken('CC_FullOnly');
+      expect(full.status).to.equal(200);
+      expect(full.body.scope).to.equal('');
+      const rest = await fetch(`${h.sim.baseUrl}/services/data/v66.0/query?q=SELECT+Id+FROM+Organization`, { headers: { authorization: `Bearer ${full.body.access_token}` } });
+      expect(rest.status).to.equal(401);
+      expect(await rest.json()).to.deep.equal([{ message: 'This session is not valid for use with the REST API', errorCode: 'INVALID_SESSION_ID' }]);
+      const soap = await fetch(`${h.sim.baseUrl}/services/Soap/m/66.0`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml', soapaction: '""' },
+        body: `<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://soap.sforce.com/2006/04/metadata"><soapenv:Header><SessionHeader><sessionId>${full.body.access_token}</sessionId></SessionHeader></soapenv:Header><soapenv:Body><listMetadata><queries><type>ExternalClientApplication</type></queries></listMetadata></soapenv:Body></soapenv:Envelope>`,
+      });
+      expect(soap.status).to.equal(500);
+      expect(await soap.text()).to.contain('<faultcode>sf:INVALID_SESSION_ID</faultcode><faultstring>INVALID_SESSION_ID: This session is not valid for use with the API</faultstring>');
+      const ok = await fetch(`${h.sim.baseUrl}/services/data/v66.0/query?q=SELECT+Id+FROM+Organization`, { headers: { authorization: `Bearer ${scoped.body.access_token}` } });
+      expect(ok.status).to.equal(200);
+    });
+
+    it('refuses client credentials on a login host, not a My Domain (row 13); JWT and refresh still work there', async () => {
+      const loginUrl = h.sim.loginUrl ?? '';
+      expect(loginUrl).to.match(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(await ccToken('CC_App', loginUrl)).to.deep.equal({ status: 400, body: { error: 'invalid_grant', error_description: 'request not supported on this domain' } });
+      expect((await ccToken('CC_App')).status).to.equal(200);
+      expect((await token({ grant_type: JWT_BEARER_GRANT, assertion: assertion({ iss: keyOf('dev', 'JWT_App'), sub: 'integration@dev.acme.example', aud: 'https://login.salesforce.com' }) }, loginUrl)).status).to.equal(200);
+      // a request whose Host header names login.salesforce.com is a login host too
+      const creds = h.sim.org('dev').credentials.get('eca:CC_App');
+      const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: creds?.consumerKey ?? '', client_secret: creds?.consumerSecret ?? '' }).toString();
+      const viaHost = await new Promise<string>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port: h.sim.port, path: '/services/oauth2/token', method: 'POST', ca: h.sim.caCert, servername: 'localhost', headers: { host: 'login.salesforce.com', 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (d: string) => (text += d)).on('end', () => resolve(text));
+          }
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+      expect(JSON.parse(viaHost)).to.deep.equal({ error: 'invalid_grant', error_description: 'request not supported on this domain' });
+    });
+
+    it('lets a newly saved app issue no tokens until it has propagated, when switched on (row 12)', async () => {
+      seedApp('CC_New', 'Api', {}, new Date().toISOString());
+      seedApp('CC_Old', 'Api');
+      expect((await ccToken('CC_New')).status).to.equal(200);
+      h.sim.org('dev').propagationMinutes = 30;
+      expect((await ccToken('CC_New')).body).to.deep.equal({ error: 'invalid_client_id', error_description: 'client identifier invalid' });
+      expect((await ccToken('CC_Old')).status, 'an app saved long ago').to.equal(200);
+      h.sim.org('dev').propagationMinutes = 0;
+      h.sim.faults.set({ propagation: { minutes: 30, answer: 'app_not_found' } });
+      expect((await ccToken('CC_New')).body).to.deep.equal({ error: 'app_not_found', error_description: 'External client app is not installed in this org' });
+    });
+
+    it('checks the assertion\'s expiry with its own clock, and says what time it is (clock-skew fault)', async () => {
+      h.sim.faults.set({ clockSkewSeconds: 600 });
+      const res = await fetch(`${h.sim.baseUrl}/services/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: JWT_BEARER_GRANT, assertion: assertion({ iss: keyOf('dev', 'JWT_App'), sub: 'integration@dev.acme.example', aud: 'https://login.salesforce.com' }) }).toString(),
+      });
+      expect(await res.json()).to.deep.equal({ error: 'invalid_grant', error_description: 'expired authorization code' });
+      const skew = (Date.parse(res.headers.get('date') ?? '') - Date.now()) / 1000;
+      expect(skew).to.be.within(590, 610);
+    });
+
+    it('issues JWT-based access tokens for an app with isNamedUserJwtEnabled, usable on REST', async () => {
+      seedApp('CC_Jwt', 'Api', { isNamedUserJwtEnabled: true });
+      const res = await ccToken('CC_Jwt');
+      expect(res.status).to.equal(200);
+      expect(res.body.token_format).to.equal('jwt');
+      const claims = jwt.verify(res.body.access_token, jwtAccessTokenPublicKey(), { algorithms: ['RS256'] }) as jwt.JwtPayload;
+      expect(claims).to.include({ client_id: h.sim.org('dev').credentials.get('eca:CC_Jwt')?.consumerKey, sub: h.sim.org('dev').user('integration@dev.acme.example')?.id });
+      expect((claims.exp ?? 0) - (claims.iat ?? 0)).to.equal(7200);
+      const q = await fetch(`${h.sim.baseUrl}/services/data/v66.0/query?q=SELECT+Id+FROM+Organization`, { headers: { authorization: `Bearer ${res.body.access_token}` } });
+      expect(q.status).to.equal(200);
+    });
+
+    it('accepts an assertion signed for an expired certificate, as Salesforce does (StackExchange q/313488)', async () => {
+      const old = await makeCert(-1, -30, 'expired');
+      for (const c of oauthEca('JWT_Expired', { certificate: old.cert, permissionSets: 'Integration_Access' })) h.sim.org('dev').addComponent(c);
+      const res = await jwtGrant(keyOf('dev', 'JWT_Expired'), 'integration@dev.acme.example', undefined, undefined, old.key);
+      expect(res.status).to.equal(200);
     });
   });
 

@@ -71,6 +71,39 @@ describe('simulator: REST', () => {
     expect(malformed.errorCode).to.equal('MALFORMED_QUERY');
   });
 
+  it('pages a large result with nextRecordsUrl: 2000 a batch, or the Sforce-Query-Options batch size', async () => {
+    const org = h.sim.org('dev');
+    const user = org.user(org.cliUsername);
+    const now = new Date().toISOString();
+    for (let i = 0; i < 2100; i++) org.oauthTokens.push({ id: org.newId('0CQ'), appName: `Paged_${i}`, userId: user?.id ?? '', useCount: i, lastUsedDate: now, createdDate: now });
+    try {
+      const soql = "SELECT Id, AppName FROM OauthToken WHERE AppName LIKE 'Paged\\_%'";
+      const all = await dev.query<{ AppName: string }>(soql, { autoFetch: true, maxFetch: 5000 });
+      expect(all.records).to.have.length(2100);
+      expect(new Set(all.records.map((r) => r.AppName)).size).to.equal(2100);
+      const first = (await dev.request({ method: 'GET', url: `/services/data/v66.0/query?q=${encodeURIComponent(soql)}`, headers: { 'Sforce-Query-Options': 'batchSize=500' } })) as {
+        totalSize: number;
+        done: boolean;
+        records: unknown[];
+        nextRecordsUrl: string;
+      };
+      expect(first).to.include({ totalSize: 2100, done: false });
+      expect(first.records).to.have.length(500);
+      expect(first.nextRecordsUrl).to.match(/^\/services\/data\/v66\.0\/query\/01g\w+-500$/);
+      const second = (await dev.request(first.nextRecordsUrl)) as { done: boolean; records: unknown[] };
+      expect(second.records).to.have.length(500);
+      const stale = await failure(dev.request(first.nextRecordsUrl.replace(/-500$/, '-7')));
+      expect(stale.errorCode).to.equal('INVALID_QUERY_LOCATOR');
+    } finally {
+      org.oauthTokens.splice(org.oauthTokens.findIndex((t) => t.appName === 'Paged_0'), 2100);
+    }
+  });
+
+  it('answers a query the grammar accepts but the simulator does not evaluate with NOT_SIMULATED (501), not MALFORMED_QUERY', async () => {
+    const e = await failure(dev.query('SELECT ProfileId, COUNT(Id) FROM User GROUP BY ProfileId'));
+    expect(e.errorCode).to.equal('NOT_SIMULATED');
+  });
+
   it('describes the columns of a query as `sf data query` asks (columns=true)', async () => {
     const q = encodeURIComponent('SELECT Id, Username, Profile.Name FROM User');
     const cols = (await dev.request(`/services/data/v66.0/query?q=${q}&columns=true`)) as {
