@@ -32,6 +32,12 @@ export function toEcaScope(caScope: string): string {
   return ECA_SCOPE_RENAMES[caScope] ?? caScope;
 }
 
+/** The first API version that knows an ECA scope token (SFApiPlatform is the Connected App's SFAP). */
+export function ecaScopeSince(ecaScope: string): number | undefined {
+  const ca = Object.entries(ECA_SCOPE_RENAMES).find(([, eca]) => eca === ecaScope)?.[0] ?? ecaScope;
+  return scopeSince(ca);
+}
+
 /** "Basic, Api" -> ["Basic", "Api"]; tolerant of spaces and empty items. */
 export function splitScopes(value: string | undefined): string[] {
   return (value ?? '')

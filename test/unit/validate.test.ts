@@ -157,6 +157,15 @@ describe('validation', () => {
     expect(validateComponent(comp('ExternalClientApplication', 'Acme', { label: 'Acme \uFFFE' }), 66).map((x) => x.code)).to.include('invalid-character');
   });
 
+  it('refuses the API 67 scopes at an older target API version', () => {
+    const oauth = (scopes: string): Component => comp('ExtlClntAppOauthSettings', 'A_oauth', { externalClientApplication: 'A', commaSeparatedOauthScopes: scopes });
+    const [p] = validateComponent(oauth('Api, A2A, SemanticLayer'), 66);
+    expect(p).to.include({ code: 'field-too-new', field: 'commaSeparatedOauthScopes' });
+    expect(p.message).to.contain('A2A, SemanticLayer exist from API 67.0 on');
+    expect(validateComponent(oauth('Api, A2A, SemanticLayer'), 67)).to.deep.equal([]);
+    expect(validateComponent(oauth('Basic, Api, Web, RefreshToken, SFApiPlatform'), 66)).to.deep.equal([]);
+  });
+
   it('refuses SAML policies on a packaged app', () => {
     const eca = sampleEca();
     eca.parts.header!.values.distributionState = 'Packaged';
