@@ -332,9 +332,11 @@ export const EXPLANATIONS: readonly ExplanationRow[] = [
   },
 
   // -- app_not_found: the app exists, yet Salesforce answers as if it did not -------------------------
-  // Salesforce answers app_not_found "External client app is not installed in this org" for an ECA
-  // that exists when the user is not pre-authorized and while a new app propagates (forcedotcom/cli#3482),
-  // so those come first; deploying the app is never the fix for an app this command just read from the org.
+  // Salesforce answers app_not_found "External client app is not installed in this org" (the body:
+  // n8n-io/n8n#28990) also for an ECA that exists: forcedotcom/cli#3482 saw it for a sandbox's own ECA,
+  // gone later without a change (propagation); the user not being pre-authorized is reported too
+  // (eca-reference.md §6; UNCONFIRMED in a public thread). Those come first; deploying the app is never
+  // the fix for an app this command has just read from the org.
   {
     id: 'user-in-other-org',
     stage: 'token',
