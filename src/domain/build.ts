@@ -5,7 +5,7 @@
  */
 import { componentByPart, type EcaPart } from './components.js';
 import type { Component, Eca, EcaPartValues } from './model.js';
-import { fieldSince, formatApiVersion, typeSpec } from './schema/index.js';
+import { fieldSince, formatApiVersion, MIN_ECA_API_VERSION, typeSpec } from './schema/index.js';
 import { joinScopes } from './scopes.js';
 import { type IpRelaxation, type RefreshTokenPolicy, TEMPLATES, type TemplateName } from './templates.js';
 import type { MetadataValues } from './xml.js';
@@ -88,7 +88,47 @@ class Writer {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// templates and API versions (here, not in templates.ts, which --help loads: the schema stays out of start-up)
+
+/** The first API version at which a template is what it says: every field it requires exists. */
+export function templateMinApiVersion(name: TemplateName): number {
+  const since = TEMPLATES[name].requires.map((r) => {
+    const v = fieldSince(r.type, r.field);
+    if (v === undefined) throw new Error(`template ${name} requires ${r.type}.${r.field}, which the schema does not have`);
+    return v;
+  });
+  return Math.max(MIN_ECA_API_VERSION, ...since);
+}
+
+/**
+ * A template asked for at an API version that lacks what it needs. Named, with an exit code and
+ * actions, so the CLI reports it like its own errors (sf-plugins-core keeps name, exitCode and
+ * actions of any error); nothing is built or written.
+ */
+export class TemplateApiVersionError extends Error {
+  public readonly exitCode = 1;
+  public readonly actions: string[];
+
+  public constructor(public readonly template: TemplateName, public readonly apiVersion: number, public readonly needed: number) {
+    const missing = TEMPLATES[template].requires.filter((r) => (fieldSince(r.type, r.field) ?? 0) > apiVersion).map((r) => r.why);
+    super(
+      `The ${template} template needs API ${formatApiVersion(needed)} or later (for ${missing.join(' and ')}); API ${formatApiVersion(apiVersion)} was asked for, which would build an app without it.`
+    );
+    this.name = 'TemplateNeedsNewerApiVersionError';
+    this.actions = [`Use --api-version ${formatApiVersion(needed)} or later, or leave --api-version out.`];
+  }
+}
+
+/** Throws TemplateApiVersionError when the API version cannot hold what the template needs. */
+export function checkTemplateApiVersion(name: TemplateName, apiVersion: number): void {
+  const needed = templateMinApiVersion(name);
+  if (apiVersion < needed) throw new TemplateApiVersionError(name, apiVersion, needed);
+}
+
+/** Throws TemplateApiVersionError when spec.apiVersion lacks a field the template cannot do without. */
 export function buildEca(spec: EcaSpec): BuildResult {
+  checkTemplateApiVersion(spec.template, spec.apiVersion);
   const t = TEMPLATES[spec.template];
   const w = new Writer(spec.apiVersion);
   const flows = new Set(t.flows);

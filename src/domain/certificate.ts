@@ -27,6 +27,20 @@ export function certificateBody(value: string): string {
   return (m ? m[1] : value).replace(/\s+/g, '');
 }
 
+const PEM_BLOCKS = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/g;
+
+/**
+ * The DER bytes of a certificate given as PEM (every certificate block of a chain, in order) or as
+ * bare base64; undefined for text that is neither. Two values are the same certificate exactly when
+ * these bytes are equal: line breaks, padding and PEM armour do not count.
+ */
+export function certificateDer(value: string): Buffer | undefined {
+  const blocks = [...value.matchAll(PEM_BLOCKS)].map((m) => m[1]);
+  const bodies = (blocks.length ? blocks : [value]).map((b) => b.replace(/\s+/g, ''));
+  if (bodies.some((b) => b.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b))) return undefined;
+  return Buffer.concat(bodies.map((b) => Buffer.from(b, 'base64')));
+}
+
 /** Normalises a PEM or bare base64 certificate to PEM with 64-character lines. */
 export function toPem(value: string): string {
   const body = certificateBody(value);

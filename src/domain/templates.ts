@@ -2,6 +2,8 @@
  * The presets of `sf eca generate` and `sf eca create`, in one table. Each preset is safe by
  * default: admin-approved users, a finite refresh token, IP restrictions enforced, PKCE and
  * secrets required, and the fewest scopes its flow needs. Flags loosen them only on request.
+ * "Safe" is what `sf eca policy check` says: at its defaults, at every API version it supports,
+ * no template gets a finding at medium or above (test/unit/templates.test.ts).
  */
 
 export const TEMPLATE_NAMES = ['server-to-server', 'jwt-ci', 'web-app', 'public-client', 'device'] as const;
@@ -30,7 +32,18 @@ export type Template = {
   secretRequired: boolean;
   secretRequiredForRefreshToken: boolean;
   refreshTokenRotation: boolean;
+  /**
+   * The fields without which the template is not what it says: its flow, or the setting that
+   * makes it safe. An API version that lacks one cannot build the template (TemplateApiVersionError).
+   */
+  requires: readonly RequiredField[];
 };
+
+/** A field a template cannot do without, and why. */
+export type RequiredField = { readonly type: string; readonly field: string; readonly why: string };
+
+const GLOBAL = 'ExtlClntAppGlobalOauthSettings';
+const POLICIES = 'ExtlClntAppOauthConfigurablePolicies';
 
 export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
   'server-to-server': {
@@ -46,6 +59,10 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     secretRequired: true,
     secretRequiredForRefreshToken: true,
     refreshTokenRotation: false,
+    requires: [
+      { type: GLOBAL, field: 'isClientCredentialsFlowEnabled', why: 'the client credentials flow' },
+      { type: POLICIES, field: 'clientCredentialsFlowUser', why: 'the run-as user' },
+    ],
   },
   'jwt-ci': {
     name: 'jwt-ci',
@@ -62,6 +79,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     secretRequired: true,
     secretRequiredForRefreshToken: true,
     refreshTokenRotation: false,
+    requires: [{ type: GLOBAL, field: 'certificate', why: 'the certificate that enables the JWT bearer flow' }],
   },
   'web-app': {
     name: 'web-app',
@@ -76,6 +94,8 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     secretRequired: true,
     secretRequiredForRefreshToken: true,
     refreshTokenRotation: true,
+    // confidential: refresh tokens need the secret, so rotation (API 60) is a bonus, not a requirement
+    requires: [],
   },
   'public-client': {
     name: 'public-client',
@@ -90,6 +110,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     secretRequired: false,
     secretRequiredForRefreshToken: false,
     refreshTokenRotation: true,
+    requires: [{ type: GLOBAL, field: 'isRefreshTokenRotationEnabled', why: 'refresh-token rotation, the only guard of a client without a secret' }],
   },
   device: {
     name: 'device',
@@ -104,6 +125,10 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     secretRequired: true,
     secretRequiredForRefreshToken: false,
     refreshTokenRotation: true,
+    requires: [
+      { type: GLOBAL, field: 'isDeviceFlowEnabled', why: 'the device flow' },
+      { type: GLOBAL, field: 'isRefreshTokenRotationEnabled', why: 'refresh-token rotation, the only guard of a client without a secret' },
+    ],
   },
 };
 

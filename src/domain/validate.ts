@@ -3,6 +3,7 @@
  * own rules for External Client Apps. Every problem names the component, the field and the fix;
  * `platformMessage` is how Salesforce words the same problem in a deploy result.
  */
+import { isPlaceholder } from './certificate.js';
 import { componentByPart, componentByType } from './components.js';
 import { componentId, ecaComponents, type Component, type Eca } from './model.js';
 import {
@@ -15,7 +16,8 @@ import {
   MIN_ECA_API_VERSION,
   typeSpec,
 } from './schema/index.js';
-import { METADATA_NS, type ElementPosition, type MetadataValue, type MetadataValues } from './xml.js';
+import { ecaScopeSince, splitScopes } from './scopes.js';
+import { firstInvalidXmlChar, METADATA_NS, type ElementPosition, type MetadataValue, type MetadataValues } from './xml.js';
 
 export type ProblemCode =
   | 'unknown-type'
@@ -29,7 +31,10 @@ export type ProblemCode =
   | 'invalid-name'
   | 'broken-reference'
   | 'missing-header'
-  | 'unsupported-api-version';
+  | 'unsupported-api-version'
+  | 'invalid-email'
+  | 'value-too-long'
+  | 'invalid-character';
 
 export type Problem = {
   code: ProblemCode;
@@ -67,6 +72,119 @@ export function toDeveloperName(text: string): string {
     .replace(/^_+|_+$/g, '');
   if (!/^[A-Za-z]/.test(name)) name = `App_${name}`;
   return name.slice(0, DEVELOPER_NAME_MAX).replace(/_+$/, '');
+}
+
+// ---------------------------------------------------------------------------------------------
+// field lengths and email addresses
+//
+// The Metadata API reference gives no lengths for the ECA types (meta_externalclientapplication,
+// checked). The limits below come from what Salesforce documents for the same fields elsewhere;
+// where no source gives a number the limit is marked UNCONFIRMED and set no lower than real files.
+// - label 80: ConnectedApplication.Name ("Connected App Name"), string 80, Salesforce field reference
+//   (developer.salesforce.com/docs/platform/field-reference, ConnectedApplication). UNCONFIRMED for ECAs.
+// - contactEmail 80 / contactPhone 40 / URLs 255: ExternalClientApplication's object fields are
+//   typed email, phone and url (object reference, ExternalClientApplication); Salesforce fields of
+//   those types hold 80, 40 and 255 characters. UNCONFIRMED for the metadata fields themselves.
+// - description 256: UNCONFIRMED (the Setup form's limit); the longest real description in the
+//   fixtures is 225 characters.
+// - callbackUrl 2000: "The callback URL field has a limit of 2000 characters, cumulatively" (REST API
+//   Developer Guide, Defining Connected Apps); assumed the same for ECA global OAuth settings.
+// - developer names 80: DEVELOPER_NAME_MAX (eca-reference §1; the object reference's generic
+//   DeveloperName text says 40, which real ECA names longer than 40 contradict: UNCONFIRMED).
+// - any other text: 131,072, the longest text Salesforce stores (Long Text Area), so nothing the size
+//   of a file reaches a deploy or a --json document.
+
+export const MAX_TEXT_LENGTH = 131_072;
+
+type FieldLimit = { readonly max: number; readonly source: string };
+
+const HEADER_LIMITS: Readonly<Record<string, FieldLimit>> = {
+  label: { max: 80, source: 'Connected App Name (ConnectedApplication.Name, 80)' },
+  contactEmail: { max: 80, source: 'email fields (80)' },
+  contactPhone: { max: 40, source: 'phone fields (40)' },
+  description: { max: 256, source: 'the Setup form (UNCONFIRMED)' },
+  iconUrl: { max: 255, source: 'URL fields (255)' },
+  infoUrl: { max: 255, source: 'URL fields (255)' },
+  logoUrl: { max: 255, source: 'URL fields (255)' },
+};
+
+const FIELD_LIMITS: Readonly<Record<string, Readonly<Record<string, FieldLimit>>>> = {
+  ExternalClientApplication: HEADER_LIMITS,
+  ConnectedApp: HEADER_LIMITS,
+  ExtlClntAppGlobalOauthSettings: { callbackUrl: { max: 2000, source: 'callback URLs, all together (2000)' } },
+  ConnectedAppOauthConfig: { callbackUrl: { max: 2000, source: 'callback URLs, all together (2000)' } },
+};
+
+function fieldLimit(typeName: string, field: string): FieldLimit {
+  return FIELD_LIMITS[typeName]?.[field] ?? { max: MAX_TEXT_LENGTH, source: 'the longest text Salesforce stores' };
+}
+
+/**
+ * One address: a local part and a dotted domain, no spaces. Salesforce refuses a malformed contact
+ * email on save; the exact pattern it uses is not published, so this refuses only what no address is.
+ */
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
+const EMAIL_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  ExternalClientApplication: ['contactEmail'],
+  ConnectedApp: ['contactEmail'],
+};
+
+/**
+ * Scope tokens newer than the target API version (the API 67 scopes of ConnectedAppOauthAccessScope,
+ * @salesforce/types 1.9.0). A token the schema does not know at all is left to Salesforce: a newer
+ * org may know it.
+ */
+function checkScopes(ctx: Ctx, fieldPath: string, v: string): void {
+  const tooNew = splitScopes(v).filter((t) => (ecaScopeSince(t) ?? 0) > ctx.apiVersion);
+  if (tooNew.length === 0) return;
+  const since = Math.max(...tooNew.map((t) => ecaScopeSince(t) ?? 0));
+  ctx.problems.push({
+    code: 'field-too-new',
+    component: ctx.component,
+    field: fieldPath,
+    message: `${ctx.component}: the scope${tooNew.length > 1 ? 's' : ''} ${tooNew.join(', ')} exist${tooNew.length > 1 ? '' : 's'} from API ${formatApiVersion(since)} on; the target is API ${formatApiVersion(ctx.apiVersion)}.`,
+    fix: `Use --api-version ${formatApiVersion(since)} or later, or remove ${tooNew.join(', ')}.`,
+    platformMessage: `commaSeparatedOauthScopes: invalid scope: ${tooNew[0]}`,
+  });
+}
+
+function checkText(ctx: Ctx, typeName: string, fieldPath: string, name: string, v: string): void {
+  const limit = fieldLimit(typeName, name);
+  if (v.length > limit.max) {
+    ctx.problems.push({
+      code: 'value-too-long',
+      component: ctx.component,
+      field: fieldPath,
+      message: `${ctx.component}: ${typeName}.${name} has ${v.length} characters; Salesforce holds at most ${limit.max} (${limit.source}).`,
+      fix: `Shorten <${name}> to ${limit.max} characters or fewer.`,
+      platformMessage: `${name}: data value too large (max length=${limit.max})`,
+    });
+    return; // a value this long is not scanned further
+  }
+  const bad = firstInvalidXmlChar(v);
+  if (bad) {
+    ctx.problems.push({
+      code: 'invalid-character',
+      component: ctx.component,
+      field: fieldPath,
+      message: `${ctx.component}: ${typeName}.${name} holds ${bad.codePoint}, which XML 1.0 cannot carry (character ${bad.index + 1}).`,
+      fix: `Remove the control character from <${name}>; tabs and line breaks are fine.`,
+      platformMessage: 'Error parsing file: An invalid XML character was found in the element content of the document.',
+    });
+    return;
+  }
+  if (typeName === 'ExtlClntAppOauthSettings' && name === 'commaSeparatedOauthScopes') checkScopes(ctx, fieldPath, v);
+  if ((EMAIL_FIELDS[typeName] ?? []).includes(name) && !isPlaceholder(v) && !EMAIL.test(v.trim())) {
+    ctx.problems.push({
+      code: 'invalid-email',
+      component: ctx.component,
+      field: fieldPath,
+      message: `${ctx.component}: ${typeName}.${name} "${v}" is not an email address.`,
+      fix: `Set <${name}> to one address, such as integrations@acme.example.`,
+      platformMessage: `${name}: invalid email address: ${v}`,
+    });
+  }
 }
 
 function elementQName(name: string): string {
@@ -125,6 +243,8 @@ function checkValue(ctx: Ctx, typeName: string, path: string, name: string, valu
       } else {
         checkObject(ctx, field.type, fieldPath, v);
       }
+    } else if (typeof v === 'string' && (kind === 'string' || kind === 'base64')) {
+      checkText(ctx, typeName, fieldPath, name, v);
     } else if (kind === 'boolean' && typeof v !== 'boolean') {
       ctx.problems.push({
         code: 'invalid-value',

@@ -30,10 +30,80 @@ export type ParsedMetadata = {
   elements: ElementPosition[];
 };
 
+/**
+ * The first character XML 1.0 cannot carry (Char production: tab, line feed, carriage return,
+ * U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF), with its 0-based index, or undefined.
+ */
+export function firstInvalidXmlChar(text: string): { index: number; codePoint: string } | undefined {
+  // eslint-disable-next-line no-control-regex
+  const m = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
+  if (!m) return undefined;
+  return { index: m.index, codePoint: `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` };
+}
+
+/** malformed: not well-formed XML; doctype: a DOCTYPE, which metadata never has; invalid-character: a character XML 1.0 forbids. */
+export type MetadataXmlErrorCode = 'malformed' | 'doctype' | 'invalid-character';
+
+const ERROR_NAMES: Readonly<Record<MetadataXmlErrorCode, string>> = {
+  malformed: 'MetadataXmlError',
+  doctype: 'MetadataDoctypeError',
+  'invalid-character': 'MetadataInvalidCharacterError',
+};
+
+/** A metadata file that cannot be read (or a value that cannot be written), with the line where known; the caller adds the file. */
 export class MetadataXmlError extends Error {
-  public constructor(message: string, public readonly line?: number, public readonly column?: number) {
+  public constructor(
+    message: string,
+    public readonly line?: number,
+    public readonly column?: number,
+    public readonly code: MetadataXmlErrorCode = 'malformed'
+  ) {
     super(message);
-    this.name = 'MetadataXmlError';
+    this.name = ERROR_NAMES[code];
+  }
+}
+
+function lineAndColumn(text: string, index: number): { line: number; column: number } {
+  const before = text.slice(0, index);
+  const line = before.split('\n').length;
+  return { line, column: index - before.lastIndexOf('\n') };
+}
+
+function insideComment(text: string, index: number): boolean {
+  return text.lastIndexOf('<!--', index) > text.lastIndexOf('-->', index);
+}
+
+/** A Char of XML 1.0 (tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF). */
+function isXmlChar(cp: number): boolean {
+  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+function codePointName(cp: number): string {
+  return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * Refuses what Salesforce's metadata never holds and what a parser must not act on: a DOCTYPE
+ * (internal entities expand, external ones reach the file system or the network: fast-xml-parser
+ * expands internal ones), and characters XML 1.0 forbids, raw or as character references (which
+ * fast-xml-parser drops silently).
+ */
+function refuseHostileInput(text: string): void {
+  for (const m of text.matchAll(/<!DOCTYPE/gi)) {
+    if (insideComment(text, m.index)) continue;
+    const at = lineAndColumn(text, m.index);
+    throw new MetadataXmlError('the file has a DOCTYPE declaration; metadata files have none, and it is not read', at.line, at.column, 'doctype');
+  }
+  const raw = firstInvalidXmlChar(text);
+  if (raw) {
+    const at = lineAndColumn(text, raw.index);
+    throw new MetadataXmlError(`the file holds ${raw.codePoint}, a character XML 1.0 forbids`, at.line, at.column, 'invalid-character');
+  }
+  for (const m of text.matchAll(/&#(x[0-9a-fA-F]+|[0-9]+);/g)) {
+    const cp = m[1].startsWith('x') ? Number.parseInt(m[1].slice(1), 16) : Number.parseInt(m[1], 10);
+    if (isXmlChar(cp) || insideComment(text, m.index)) continue;
+    const at = lineAndColumn(text, m.index);
+    throw new MetadataXmlError(`the character reference ${m[0]} stands for ${codePointName(cp)}, a character XML 1.0 forbids`, at.line, at.column, 'invalid-character');
   }
 }
 
@@ -179,10 +249,12 @@ function countElements(nodes: OrderedNode[]): number {
 
 /**
  * Reads a metadata file. Throws MetadataXmlError (with line and column) when the XML is not
- * well formed or has no single root element.
+ * well formed or has no single root element, has a DOCTYPE (MetadataDoctypeError), or holds a
+ * character XML 1.0 forbids (MetadataInvalidCharacterError).
  */
 export function parseMetadataXml(xml: string): ParsedMetadata {
   const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
+  refuseHostileInput(text);
   const check = XMLValidator.validate(text);
   if (check !== true) {
     throw new MetadataXmlError(check.err.msg, check.err.line, check.err.col);
@@ -243,12 +315,27 @@ function toBuilderObject(values: MetadataValues, typeName: string | undefined): 
   return out;
 }
 
+/** Throws MetadataInvalidCharacterError for a text value XML cannot carry: a file must never be half valid. */
+function refuseUnwritable(values: MetadataValues, path: string): void {
+  for (const [key, value] of Object.entries(values)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'string') {
+        const bad = firstInvalidXmlChar(v);
+        if (bad) throw new MetadataXmlError(`${path}.${key} holds ${bad.codePoint} (character ${bad.index + 1}), which XML 1.0 cannot carry`, undefined, undefined, 'invalid-character');
+      } else if (v !== undefined && typeof v === 'object' && !Array.isArray(v)) {
+        refuseUnwritable(v, `${path}.${key}`);
+      }
+    }
+  }
+}
+
 /**
  * Writes a metadata file as Salesforce retrieves it: declaration, metadata namespace, 4-space
  * indent, elements in WSDL sequence order, lists as repeated elements, booleans true/false,
  * text escaped, one trailing newline.
  */
 export function serializeMetadataXml(type: string, values: MetadataValues): string {
+  refuseUnwritable(values, type);
   const body = toBuilderObject(values, typeSpec(type) ? type : undefined);
   const built = String(builder.build({ [type]: { '@_xmlns': METADATA_NS, ...body } }));
   return XML_DECLARATION + (built.endsWith('\n') ? built : `${built}\n`);

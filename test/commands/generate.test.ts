@@ -137,6 +137,13 @@ describe('sf eca generate', () => {
       { title: 'bad callback', args: ['--name', 'A', '--template', 'web-app', '--callback-url', 'not a url'], name: 'InvalidCallbackError', text: /not a url/ },
       { title: 'jwt-ci without certificate', args: ['--name', 'A', '--template', 'jwt-ci'], name: 'MissingCertificateError', text: /certificate/ },
       { title: 'negative session timeout', args: ['--name', 'A', '--template', 'device', '--session-timeout', '0'], name: 'InvalidSessionTimeoutError', text: /0/ },
+      {
+        title: 'server-to-server at API 59, which has no client credentials flow',
+        args: ['--name', 'A', '--template', 'server-to-server', '--run-as', 'int@acme.example', '--api-version', '59.0'],
+        name: 'TemplateNeedsNewerApiVersionError',
+        text: /server-to-server template needs API 60\.0 or later \(for the client credentials flow and the run-as user\)/,
+      },
+      { title: 'device at API 59, which has no device flow', args: ['--name', 'A', '--template', 'device', '--api-version', '59.0'], name: 'TemplateNeedsNewerApiVersionError', text: /device flow/ },
     ];
     for (const c of cases) {
       it(c.title, async () => {
@@ -152,6 +159,19 @@ describe('sf eca generate', () => {
         expect(listFiles(join(dir, 'out'))).to.deep.equal([]);
       });
     }
+
+    it('a malformed contact email: a named error, nothing written', async () => {
+      try {
+        await Generate.run(['--name', 'A', '--template', 'device', '--contact-email', 'nope', '--output-dir', 'out']);
+        expect.fail('should have failed');
+      } catch (e) {
+        const err = e as { name: string; message: string; actions?: string[] };
+        expect(err.name).to.equal('InvalidAppError');
+        expect(err.message).to.contain('contactEmail').and.contain('"nope" is not an email address');
+        expect(err.actions?.length ?? 0).to.be.greaterThan(0);
+      }
+      expect(listFiles(join(dir, 'out'))).to.deep.equal([]);
+    });
 
     it('unknown template (flag parser)', async () => {
       try {

@@ -49,6 +49,38 @@ describe('schema (field knowledge)', () => {
     expect(enumValues('PolicyAction', 67)).to.include('StepUpMFA');
   });
 
+  it('adds the API 67 Connected App OAuth fields and scopes of @salesforce/types 1.9.0, from 67.0 only', () => {
+    for (const field of ['isDeviceFlowEnabled', 'isDPopEnabled', 'isEnforceRefreshTokenTTL', 'isIpBindingEnabled', 'isPKImTLSEnabled']) {
+      expect(fieldSpec('ConnectedAppOauthConfig', field), field).to.include({ type: 'xsd:boolean', since: 67, required: false, list: false });
+      expect(fieldsOf('ConnectedAppOauthConfig', 66).map((f) => f.name)).not.to.include(field);
+    }
+    const names = fieldsOf('ConnectedAppOauthConfig').map((f) => f.name);
+    expect(names).to.deep.equal([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    for (const scope of ['DataCloudUserClaims', 'A2A', 'CmdbDiscovery', 'SemanticLayer']) {
+      expect(enumValues('ConnectedAppOauthAccessScope', 67), scope).to.include(scope);
+      expect(enumValues('ConnectedAppOauthAccessScope', 66), scope).not.to.include(scope);
+    }
+  });
+
+  it('knows every field and enum value @salesforce/types 1.9.0 has for the types it holds', async () => {
+    const dts = readFileSync(join(ROOT, 'node_modules', '@salesforce', 'types', 'lib', 'metadata.d.ts'), 'utf8');
+    const { RAW_SCHEMA } = await import('../../src/domain/schema/schema.generated.js');
+    const missing: string[] = [];
+    for (const typeName of Object.keys(RAW_SCHEMA.types)) {
+      const m = new RegExp(`export type ${typeName} = (?:Metadata & )?\\{([\\s\\S]*?)\\n\\};`).exec(dts);
+      if (!m) continue; // types 1.9.0 lacks a few WSDL types (attest, sample)
+      for (const [, field] of m[1].matchAll(/^\s+(\w+)\??:/gm)) {
+        if (field !== 'fullName' && !fieldSpec(typeName, field)) missing.push(`${typeName}.${field}`);
+      }
+    }
+    for (const enumName of Object.keys(RAW_SCHEMA.enums)) {
+      const m = new RegExp(`export type ${enumName} = ([^;]+);`).exec(dts);
+      if (!m) continue;
+      for (const [, value] of m[1].matchAll(/'([^']+)'/g)) if (!enumValues(enumName).includes(value)) missing.push(`${enumName}:${value}`);
+    }
+    expect(missing).to.deep.equal([]);
+  });
+
   it('parses API versions', () => {
     expect(parseApiVersion('66.0')).to.equal(66);
     expect(parseApiVersion('62')).to.equal(62);

@@ -109,6 +109,63 @@ describe('validation', () => {
     expect(p).to.include({ code: 'invalid-name' });
   });
 
+  it('refuses a malformed contact email, as Salesforce does; placeholders a pipeline fills pass', () => {
+    for (const type of ['ExternalClientApplication', 'ConnectedApp']) {
+      const [p] = validateComponent(comp(type, 'Acme', { contactEmail: 'nope', label: 'Acme' }), 66).filter((x) => x.field === 'contactEmail');
+      expect(p, type).to.include({ code: 'invalid-email', field: 'contactEmail' });
+      expect(p.message).to.contain('"nope" is not an email address');
+      for (const ok of ['ops@acme.example', 'DLITCandSSalesForceSupport@auspost.com.au', '${SF_ADMIN_EMAIL}', '@SF_ADMIN_EMAIL']) {
+        expect(validateComponent(comp(type, 'Acme', { contactEmail: ok, label: 'Acme' }), 66).filter((x) => x.field === 'contactEmail'), ok).to.deep.equal([]);
+      }
+    }
+    for (const bad of ['a@b', 'a b@c.example', '@acme.example', 'a@@acme.example', 'a@acme.example\nb@acme.example']) {
+      expect(validateComponent(comp('ExternalClientApplication', 'Acme', { contactEmail: bad }), 66).map((x) => x.code), bad).to.include('invalid-email');
+    }
+  });
+
+  it('refuses values longer than Salesforce holds, by name and length, without repeating the value', () => {
+    const huge = 'x'.repeat(8 * 1024 * 1024);
+    const [p] = validateComponent(comp('ExternalClientApplication', 'Acme', { description: huge, label: 'Acme' }), 66);
+    expect(p).to.include({ code: 'value-too-long', field: 'description' });
+    expect(p.message).to.contain('8388608 characters').and.contain('256');
+    expect(JSON.stringify(p).length).to.be.lessThan(2000);
+    const limits: Array<[string, string, number]> = [
+      ['ExternalClientApplication', 'label', 80],
+      ['ExternalClientApplication', 'contactEmail', 80],
+      ['ExternalClientApplication', 'contactPhone', 40],
+      ['ExternalClientApplication', 'description', 256],
+      ['ExternalClientApplication', 'infoUrl', 255],
+      ['ExtlClntAppGlobalOauthSettings', 'callbackUrl', 2000],
+      ['ConnectedApp', 'label', 80],
+      ['ConnectedApp', 'description', 256],
+    ];
+    for (const [type, field, max] of limits) {
+      const long = field === 'contactEmail' ? `${'a'.repeat(max - 12)}@acme.example` : field.endsWith('Url') ? `https://acme.example/${'p'.repeat(max)}` : 'y'.repeat(max + 1);
+      const at = field === 'contactEmail' ? `${'a'.repeat(max - 13)}@acme.example` : field.endsWith('Url') ? `https://acme.example/${'p'.repeat(max - 21)}` : 'y'.repeat(max);
+      const codes = (v: string): string[] => validateComponent(comp(type, 'Acme', { externalClientApplication: 'Acme', [field]: v }), 66).filter((x) => x.field === field).map((x) => x.code);
+      expect(codes(long), `${type}.${field} over ${max}`).to.include('value-too-long');
+      expect(codes(at), `${type}.${field} at ${max}`).to.not.include('value-too-long');
+    }
+    // any other text field: the longest Salesforce text (131,072) bounds it
+    expect(validateComponent(comp('ExtlClntAppGlobalOauthSettings', 'A_g', { externalClientApplication: 'A', certificate: huge }), 66).map((x) => x.code)).to.include('value-too-long');
+  });
+
+  it('refuses characters XML 1.0 cannot carry, naming where they are', () => {
+    const [p] = validateComponent(comp('ExternalClientApplication', 'Acme', { label: 'Acme\u0000CI', description: 'tab\tand\nnewline are fine' }), 66);
+    expect(p).to.include({ code: 'invalid-character', field: 'label' });
+    expect(p.message).to.contain('U+0000').and.contain('character 5');
+    expect(validateComponent(comp('ExternalClientApplication', 'Acme', { label: 'Acme \uFFFE' }), 66).map((x) => x.code)).to.include('invalid-character');
+  });
+
+  it('refuses the API 67 scopes at an older target API version', () => {
+    const oauth = (scopes: string): Component => comp('ExtlClntAppOauthSettings', 'A_oauth', { externalClientApplication: 'A', commaSeparatedOauthScopes: scopes });
+    const [p] = validateComponent(oauth('Api, A2A, SemanticLayer'), 66);
+    expect(p).to.include({ code: 'field-too-new', field: 'commaSeparatedOauthScopes' });
+    expect(p.message).to.contain('A2A, SemanticLayer exist from API 67.0 on');
+    expect(validateComponent(oauth('Api, A2A, SemanticLayer'), 67)).to.deep.equal([]);
+    expect(validateComponent(oauth('Basic, Api, Web, RefreshToken, SFApiPlatform'), 66)).to.deep.equal([]);
+  });
+
   it('refuses SAML policies on a packaged app', () => {
     const eca = sampleEca();
     eca.parts.header!.values.distributionState = 'Packaged';

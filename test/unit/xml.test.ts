@@ -81,6 +81,47 @@ describe('metadata XML', () => {
     }
   });
 
+  describe('input hygiene: a named error with its line, never a parsed value', () => {
+    const head = '<?xml version="1.0" encoding="UTF-8"?>\n';
+    const open = '<ExternalClientApplication xmlns="http://soap.sforce.com/2006/04/metadata">\n';
+    const close = '</ExternalClientApplication>\n';
+    function refusal(xml: string): MetadataXmlError {
+      try {
+        parseMetadataXml(xml);
+      } catch (e) {
+        expect(e).to.be.instanceOf(MetadataXmlError);
+        return e as MetadataXmlError;
+      }
+      return expect.fail('should have refused') as never;
+    }
+
+    it('refuses any DOCTYPE, with or without entities, at its line', () => {
+      for (const doctype of ['<!DOCTYPE x [<!ENTITY a "hello">]>', '<!DOCTYPE ExternalClientApplication>', '<!doctype ExternalClientApplication SYSTEM "file:///etc/passwd">']) {
+        const e = refusal(`${head}${doctype}\n${open}    <label>&a;</label>\n${close}`);
+        expect(e.code, doctype).to.equal('doctype');
+        expect(e.name).to.equal('MetadataDoctypeError');
+        expect(e.line).to.equal(2);
+        expect(e.message).to.match(/DOCTYPE/);
+      }
+    });
+
+    it('refuses characters XML 1.0 forbids, raw or as character references, at their line', () => {
+      const raw = refusal(`${head}${open}    <label>Acme</label>\n    <description>a\u0001b</description>\n${close}`);
+      expect(raw).to.include({ code: 'invalid-character', line: 4, name: 'MetadataInvalidCharacterError' });
+      expect(raw.message).to.contain('U+0001');
+      const ref = refusal(`${head}${open}    <label>a&#0;b</label>\n${close}`);
+      expect(ref).to.include({ code: 'invalid-character', line: 3 });
+      expect(refusal(`${head}${open}    <label>a&#x1B;b</label>\n${close}`).code).to.equal('invalid-character');
+      // tabs, line breaks, entities and references to allowed characters stay fine
+      expect(parseMetadataXml(`${head}${open}    <label>a\tb&amp;</label>\n${close}`).values.label).to.equal('a\tb&');
+      expect(() => parseMetadataXml(`${head}${open}    <label>a&#9;b&#x41;</label>\n${close}`)).to.not.throw();
+    });
+
+    it('refuses to write a value XML cannot carry', () => {
+      expect(() => serializeMetadataXml('ExternalClientApplication', { label: 'a\u0000b' })).to.throw(MetadataXmlError, /U\+0000/);
+    });
+  });
+
   it('records the line of every element, nested ones too', () => {
     const p = parseMetadataXml(readFileSync(join(FIXTURES, 'awesomeandrey__minlopro-dx__InformaticaCloud.connectedApp-meta.xml'), 'utf8'));
     expect(p.elements.map((e) => [e.name, e.line])).to.deep.equal([

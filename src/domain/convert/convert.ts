@@ -16,6 +16,7 @@ import { type Problem, validateEca } from '../validate.js';
 import type { MetadataValue, MetadataValues } from '../xml.js';
 import {
   type ConvertedPart,
+  type DefaultContext,
   MAPPING,
   type MappingRow,
   NOT_CARRIED,
@@ -102,7 +103,15 @@ export type ConversionOptions = {
   readonly usernamePasswordFlowUsed?: boolean;
   /** from the org when known: does the Connected App provision users? */
   readonly userProvisioningEnabled?: boolean;
+  /**
+   * The API version the Connected App was read at (the retrieve's, or the project's sourceApiVersion).
+   * From 67 on its metadata can say whether the device flow is on; unknown counts as older.
+   */
+  readonly sourceApiVersion?: number;
 };
+
+/** ConnectedAppOauthConfig.isDeviceFlowEnabled appeared in API 67.0 (@salesforce/types 1.9.0). */
+const CONNECTED_APP_DEVICE_FLOW_SINCE = 67;
 
 const SATELLITES: readonly SatellitePart[] = ['oauthSettings', 'globalOauthSettings', 'oauthPolicies', 'policies', 'samlPolicies', 'canvasSettings'];
 const OUTCOME: Readonly<Record<Rule, Outcome>> = {
@@ -125,8 +134,9 @@ export function convertConnectedApp(ca: ConnectedAppSource, options: ConversionO
   };
   const report: ReportEntry[] = [];
   convertFields(ca.values, '', draft, ctx, report);
-  const filled = fillDefaults(draft);
-  const notices = noticesFor(ca.values, options);
+  const sourceKnowsDeviceFlow = (options.sourceApiVersion ?? 0) >= CONNECTED_APP_DEVICE_FLOW_SINCE;
+  const filled = fillDefaults(draft, { ...draft.present, sourceKnowsDeviceFlow });
+  const notices = noticesFor(ca.values, options, draft, sourceKnowsDeviceFlow);
   const eca = assemble(app, options.naming ?? 'generated', draft);
   const problems = validateEca(eca, apiVersion);
   return { eca, apiVersion, status: statusOf(problems, report, notices), report, filled, notices, problems };
@@ -301,10 +311,10 @@ function applyRow(row: MappingRow, value: MetadataValue, draft: Draft, ctx: Tran
   };
 }
 
-function fillDefaults(draft: Draft): FilledValue[] {
+function fillDefaults(draft: Draft, context: DefaultContext): FilledValue[] {
   const filled: FilledValue[] = [];
   for (const d of PLATFORM_DEFAULTS) {
-    const value = typeof d.value === 'function' ? d.value(draft.present) : d.value;
+    const value = typeof d.value === 'function' ? d.value(context) : d.value;
     if (value === undefined || draft.gate(d.to) || draft.has(d.to)) continue;
     draft.set(d.to, value);
     filled.push({ target: targetName(d.to), value, reason: d.reason });
@@ -333,7 +343,15 @@ function usernamePasswordHint(oauthConfig: MetadataValues): string | undefined {
   return `This app likely serves it: its callback URL (${callbacks.join(', ')}) is not one a browser flow returns to, and it has neither a certificate (JWT bearer) nor client credentials.`;
 }
 
-function noticesFor(values: MetadataValues, options: ConversionOptions): Notice[] {
+/**
+ * The device flow of a Connected App read from metadata older than API 67: not in the file, so
+ * unknown (issue 10 row 2). Reported instead of written off, when the ECA could hold it.
+ */
+function deviceFlowUnknown(oauthConfig: MetadataValues, draft: Draft, sourceKnowsDeviceFlow: boolean): boolean {
+  return !sourceKnowsDeviceFlow && oauthConfig.isDeviceFlowEnabled === undefined && draft.gate({ part: 'globalOauthSettings', field: 'isDeviceFlowEnabled' }) === undefined;
+}
+
+function noticesFor(values: MetadataValues, options: ConversionOptions, draft: Draft, sourceKnowsDeviceFlow: boolean): Notice[] {
   const notices: Notice[] = [];
   const oauthConfig = values.oauthConfig;
   if (isRecord(oauthConfig) && options.usernamePasswordFlowUsed !== false) {
@@ -349,6 +367,9 @@ function noticesFor(values: MetadataValues, options: ConversionOptions): Notice[
     notices.push({ code: 'user-provisioning', severity: options.userProvisioningEnabled ? 'attention' : 'info', message: NOT_CARRIED['user-provisioning'] });
   }
   notices.push({ code: 'first-generation-packaging', severity: 'info', message: NOT_CARRIED['first-generation-packaging'] });
+  if (isRecord(oauthConfig) && deviceFlowUnknown(oauthConfig, draft, sourceKnowsDeviceFlow)) {
+    notices.push({ code: 'device-flow-unknown', severity: 'info', message: NOT_CARRIED['device-flow-unknown'] });
+  }
   return notices;
 }
 

@@ -18,11 +18,11 @@
  *
  * `note` is for the reviewer: the evidence, and decisions where the reference is UNCONFIRMED.
  */
-import { isPlaceholder, toPem } from '../certificate.js';
+import { isPlaceholder } from '../certificate.js';
 import type { EcaPart } from '../components.js';
 import type { ConnectedAppValues, EcaPartValues } from '../model.js';
-import { enumValues } from '../schema/index.js';
-import { connectedAppScopes, joinScopes, toEcaScope } from '../scopes.js';
+import { enumValues, formatApiVersion } from '../schema/index.js';
+import { connectedAppScopes, joinScopes, scopeSince, toEcaScope } from '../scopes.js';
 import type { MetadataValue, MetadataValues } from '../xml.js';
 import { type DottedPath, isRecord } from './paths.js';
 import { CONNECTED_APP_IP_RELAXATION, ipRelaxationOf, parseConnectedAppRefreshPolicy } from '../oauthPolicyValues.js';
@@ -100,9 +100,8 @@ export const MAPPING: readonly MappingRow[] = [
   {
     from: 'oauthConfig.certificate',
     to: [globalOauth('certificate')],
-    rule: 'translated',
-    translate: certificateAsPem,
-    note: 'Connected Apps hold the bare base64 body; the ECA field is documented as a PEM string. Placeholders stay as they are (the real minlopro-dx ECA keeps ${SF_MINLOPRO_CERT_BASE64_VALUE}).',
+    rule: 'same',
+    note: 'carried as written: retrieved Connected Apps hold the bare base64 body, and both that and PEM deploy (issue 10 row 9); migrate compares certificates by their DER body. Placeholders stay as they are (the real minlopro-dx ECA keeps ${SF_MINLOPRO_CERT_BASE64_VALUE}).',
   },
   {
     from: 'oauthConfig.consumerKey',
@@ -172,6 +171,30 @@ export const MAPPING: readonly MappingRow[] = [
     to: [globalOauth('isNamedUserJwtEnabled')],
     rule: 'same',
     note: 'the reference says API 61 to 63 only; the WSDL subset has the field from 61 through 66, which this table trusts (the org-migrated InformaticaCloud carries it)',
+  },
+
+  // API 67 fields of ConnectedAppOauthConfig (@salesforce/types 1.9.0); GlobalOauthSettings has the first three by the same names
+  {
+    from: 'oauthConfig.isDeviceFlowEnabled',
+    to: [globalOauth('isDeviceFlowEnabled')],
+    rule: 'same',
+    note: 'the Connected App field exists from API 67; the ECA field from 60. An older Connected App file cannot say, so no default is written for it (see the device-flow-unknown notice)',
+  },
+  { from: 'oauthConfig.isDPopEnabled', to: [globalOauth('isDPopEnabled')], rule: 'same', note: 'API 67 on both sides' },
+  { from: 'oauthConfig.isEnforceRefreshTokenTTL', to: [globalOauth('isEnforceRefreshTokenTTL')], rule: 'same', note: 'API 67 on both sides' },
+  {
+    from: 'oauthConfig.isPKImTLSEnabled',
+    to: [globalOauth('isMtlsEnabled')],
+    rule: 'translated',
+    translate: mtlsUnconfirmed,
+    note: 'UNCONFIRMED: both names suggest certificate-bound (mTLS) client authentication, but no public source pairs them; written, and marked for attention when on',
+  },
+  {
+    from: 'oauthConfig.isIpBindingEnabled',
+    to: [],
+    rule: 'translated',
+    translate: ipBindingNotCarried,
+    note: 'no field of any ECA type in @salesforce/types 1.9.0 holds it; the closest are the token IP ranges of ExtlClntAppOauthSecuritySettings (API 67), whose meaning differs',
   },
 
   // oauthConfig.idTokenConfig -> GlobalOauthSettings.idTokenConfig (two renames)
@@ -294,7 +317,7 @@ export const MAPPING: readonly MappingRow[] = [
     from: 'mobileAppConfig',
     to: [],
     rule: 'attention',
-    reason: 'ECAs do not distribute mobile app binaries; their mobile plugin (API 64+) holds only screen-lock policies. Distribute the app another way.',
+    reason: 'ECAs do not distribute mobile app binaries; their mobile settings and policies (API 57+, push from API 62) do not hold a binary. Distribute the app another way.',
   },
   {
     from: 'mobileStartUrl',
@@ -327,10 +350,16 @@ export const PART_SOURCE: Readonly<Record<SatellitePart, SourcePath | undefined>
 /** Which parts the ECA has, for defaults that depend on it. */
 export type PartsPresent = Readonly<Record<'oauth' | 'saml' | 'canvas', boolean>>;
 
+/** What a default may depend on: the parts the ECA gets, and what the Connected App's metadata can say. */
+export type DefaultContext = PartsPresent & {
+  /** the Connected App file is of API 67 or later, where ConnectedAppOauthConfig.isDeviceFlowEnabled exists */
+  readonly sourceKnowsDeviceFlow: boolean;
+};
+
 export type PlatformDefault = {
   readonly to: Target;
   /** undefined: not written for this app */
-  readonly value: MetadataValue | ((present: PartsPresent) => MetadataValue | undefined);
+  readonly value: MetadataValue | ((context: DefaultContext) => MetadataValue | undefined);
   readonly reason: string;
 };
 
@@ -346,7 +375,11 @@ export const PLATFORM_DEFAULTS: readonly PlatformDefault[] = [
   { to: header('isProtected'), value: false, reason: MIGRATED },
   { to: oauthSettings('isFirstPartyAppEnabled'), value: false, reason: MIGRATED },
   { to: globalOauth('isClientCredentialsFlowEnabled'), value: false, reason: 'a Connected App without isClientCredentialEnabled has the flow off' },
-  { to: globalOauth('isDeviceFlowEnabled'), value: false, reason: MIGRATED },
+  {
+    to: globalOauth('isDeviceFlowEnabled'),
+    value: (c) => (c.sourceKnowsDeviceFlow ? false : undefined),
+    reason: 'a Connected App of API 67 or later that does not set isDeviceFlowEnabled has "Enable for Device Flow" off; an older file cannot say, so nothing is written then',
+  },
   { to: globalOauth('shouldRotateConsumerKey'), value: false, reason: MIGRATED },
   { to: globalOauth('shouldRotateConsumerSecret'), value: false, reason: MIGRATED },
   { to: oauthPolicies('isClientCredentialsFlowEnabled'), value: false, reason: 'a Connected App without isClientCredentialEnabled has the flow off' },
@@ -366,7 +399,7 @@ export const PLATFORM_DEFAULTS: readonly PlatformDefault[] = [
   },
 ];
 
-export type NoticeCode = 'username-password-flow' | 'user-provisioning' | 'first-generation-packaging';
+export type NoticeCode = 'username-password-flow' | 'user-provisioning' | 'first-generation-packaging' | 'device-flow-unknown';
 
 /** What a Connected App can do that an ECA cannot, and that no field of the Connected App shows. */
 export const NOT_CARRIED: Readonly<Record<NoticeCode, string>> = {
@@ -376,6 +409,8 @@ export const NOT_CARRIED: Readonly<Record<NoticeCode, string>> = {
     'ECAs do not support user provisioning: a UserProvisioningConfig on the Connected App has no ECA equivalent; provision users another way.',
   'first-generation-packaging':
     'ECAs cannot go into first-generation (1GP) managed packages; package them in a second-generation (2GP) package, built outside scratch orgs and sandboxes.',
+  'device-flow-unknown':
+    'The Connected App\'s "Enable for Device Flow" setting cannot be read from metadata older than API 67 (ConnectedAppOauthConfig.isDeviceFlowEnabled is an API 67 field), so the ECA says nothing about the device flow and it stays off. Check the setting in Setup (App Manager > the app > Edit > API (Enable OAuth Settings)); if it is on, set isDeviceFlowEnabled to true in the ECA\'s global OAuth settings, or retrieve the Connected App at API 67 and convert again.',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -422,11 +457,24 @@ function untranslatable(value: MetadataValue, expected: string, ecaForm: string)
   return { skip: 'attention', reason: `"${show(value)}" is not ${expected}; not written.` };
 }
 
-export function certificateAsPem(value: MetadataValue): Translation {
-  if (typeof value !== 'string') return untranslatable(value, 'a certificate', 'a PEM certificate');
-  if (isPlaceholder(value)) return { write: [value] };
-  if (value.includes('-----BEGIN CERTIFICATE-----')) return { write: [value] };
-  return { write: [toPem(value)], note: 'the base64 certificate is written as PEM, the form ECAs document' };
+export function mtlsUnconfirmed(value: MetadataValue): Translation {
+  if (value === true) {
+    return {
+      write: [true],
+      attention:
+        'isPKImTLSEnabled is written as isMtlsEnabled: UNCONFIRMED that the two mean the same (no public source pairs them). Check the ECA\'s mTLS settings (ExtlClntAppOauthSecuritySettings, API 67) before clients rely on it.',
+    };
+  }
+  return { write: [value] };
+}
+
+export function ipBindingNotCarried(value: MetadataValue): Translation {
+  if (value === false) return { skip: 'dropped', reason: 'Off in the Connected App; no ECA field holds it.' };
+  return {
+    skip: 'attention',
+    reason:
+      'isIpBindingEnabled has no ECA field (none in @salesforce/types 1.9.0): the ECA will not bind tokens to an IP address. Restrict the IP addresses tokens work from with the token IP ranges of ExtlClntAppOauthSecuritySettings (API 67) or the OAuth policies\' IP relaxation, and tell the app\'s owners.',
+  };
 }
 
 export function consumerKeyIfKept(value: MetadataValue, ctx: TranslateContext): Translation {
@@ -457,16 +505,27 @@ function unknownScopes(tokens: readonly string[]): string {
   return `${tokens.map((t) => `"${t}"`).join(', ')} ${tokens.length === 1 ? 'is not a scope' : 'are not scopes'} of the Metadata API (ConnectedAppOauthAccessScope), so there is no ECA equivalent; not written.${didYouMean}`;
 }
 
-export function ecaScopes(value: MetadataValue): Translation {
-  const known = new Set(connectedAppScopes());
+function tooNewScopes(tokens: readonly string[], apiVersion: number): string {
+  return tokens
+    .map((t) => `${t} exists from API ${formatApiVersion(scopeSince(t) ?? apiVersion)} on`)
+    .concat(`converting for API ${formatApiVersion(apiVersion)}; not written`)
+    .join('; ')
+    .concat('.');
+}
+
+export function ecaScopes(value: MetadataValue, ctx: TranslateContext): Translation {
+  const everKnown = new Set(connectedAppScopes());
+  const known = new Set(connectedAppScopes(ctx.apiVersion));
   const tokens = strings(value);
   const carried = tokens.filter((t) => known.has(t) || isPlaceholder(t)).map((t) => (isPlaceholder(t) ? t : toEcaScope(t)));
-  const unknown = tokens.filter((t) => !known.has(t) && !isPlaceholder(t));
-  if (carried.length === 0) return { skip: 'attention', reason: unknownScopes(unknown) };
+  const tooNew = tokens.filter((t) => everKnown.has(t) && !known.has(t));
+  const unknown = tokens.filter((t) => !everKnown.has(t) && !isPlaceholder(t));
+  const notCarried = [unknown.length ? unknownScopes(unknown) : '', tooNew.length ? tooNewScopes(tooNew, ctx.apiVersion) : ''].filter(Boolean).join(' ');
+  if (carried.length === 0) return { skip: 'attention', reason: notCarried };
   const renamed = tokens.filter((t) => known.has(t) && toEcaScope(t) !== t);
   const placeholders = tokens.filter((t) => isPlaceholder(t));
   const attention = [
-    unknown.length ? unknownScopes(unknown) : '',
+    notCarried,
     placeholders.length ? `${placeholders.join(', ')} kept verbatim: the pipeline must substitute ECA scope names.` : '',
   ]
     .filter(Boolean)

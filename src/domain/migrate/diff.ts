@@ -5,7 +5,7 @@
  * consumer key and secret) are not compared, so running a migration twice finds nothing to do.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { certificateBody } from '../certificate.js';
+import { certificateBody, certificateDer } from '../certificate.js';
 import { ECA_COMPONENTS, type EcaPart } from '../components.js';
 import { type Component, componentId, type Eca } from '../model.js';
 import { isSecretField } from '../secrets.js';
@@ -56,7 +56,8 @@ function sortedItems(items: readonly string[]): string[] {
 
 /**
  * The form two values are compared in: lists as sets (comma-separated names, callback URLs one a
- * line, repeated elements), certificates by their body, and "not set" the same as false or "".
+ * line, repeated elements), certificates by their DER bytes (PEM or bare base64, as retrieved files
+ * hold them: both deploy), and "not set" the same as false or "".
  */
 function comparable(part: EcaPart, field: string, value: MetadataValue | undefined): unknown {
   if (value === undefined || value === false || value === '') return undefined;
@@ -64,7 +65,7 @@ function comparable(part: EcaPart, field: string, value: MetadataValue | undefin
   if (typeof value === 'string') {
     if (isCommaSeparatedField(name)) return sortedItems(splitCommaList(value).items);
     if (isLineListField(part, name)) return sortedItems(splitLines(value).items);
-    if (isCertificateField(name)) return certificateBody(value);
+    if (isCertificateField(name)) return certificateDer(value)?.toString('hex') ?? certificateBody(value);
     return value;
   }
   if (Array.isArray(value)) return value.map((v) => JSON.stringify(v)).sort(compareText);

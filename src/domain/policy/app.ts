@@ -176,6 +176,8 @@ export type AuditedApp = {
   readonly introspectAllTokens: boolean;
   readonly callbackUrls: readonly string[];
   readonly certificate?: CertificateFacts;
+  /** a consumer secret is written in the app's metadata: a value, or a placeholder a pipeline fills; never the secret itself */
+  readonly consumerSecret?: 'value' | 'placeholder';
   /** values the normaliser did not understand, in words */
   readonly notes: readonly string[];
   readonly facts: {
@@ -196,6 +198,7 @@ export type Setting =
   | 'callbackUrls'
   | 'certificate'
   | 'clientCredentials'
+  | 'consumerSecret'
   | 'consumerSecretOptional'
   | 'introspectAllTokens'
   | 'ipRelaxation'
@@ -221,6 +224,7 @@ export const SETTING_FIELDS: Readonly<Record<Setting, Readonly<Record<AppKind, s
     eca: 'globalOauthSettings.isClientCredentialsFlowEnabled',
     connectedApp: 'connectedApp.oauthConfig.isClientCredentialEnabled',
   },
+  consumerSecret: { eca: 'globalOauthSettings.consumerSecret', connectedApp: 'connectedApp.oauthConfig.consumerSecret' },
   consumerSecretOptional: {
     eca: 'globalOauthSettings.isConsumerSecretOptional',
     connectedApp: 'connectedApp.oauthConfig.isConsumerSecretOptional',
@@ -434,6 +438,13 @@ export function certificateFacts(value: string | undefined): CertificateFacts | 
   }
 }
 
+/** Whether a consumer secret is written, and whether it is a placeholder; the value itself is not kept. */
+function secretFacts(v: unknown): 'value' | 'placeholder' | undefined {
+  const s = text(v);
+  if (s === undefined) return undefined;
+  return isPlaceholder(s) ? 'placeholder' : 'value';
+}
+
 // ---------------------------------------------------------------------------------------------
 // builders
 
@@ -476,6 +487,7 @@ export function fromEca(eca: Eca, opts: AuditOptions = {}): AuditedApp {
   const scopes = eca.parts.oauthSettings ? splitScopes(text(o.commaSeparatedOauthScopes)).map(toEcaScope) : undefined;
   const callbackUrls = lines(g.callbackUrl);
   const certificate = certificateFacts(text(g.certificate));
+  const consumerSecret = secretFacts(g.consumerSecret);
   const oauthEnabled =
     (eca.parts.oauthSettings !== undefined || eca.parts.globalOauthSettings !== undefined) &&
     bool(c.isOauthPluginEnabled) !== false;
@@ -532,6 +544,7 @@ export function fromEca(eca: Eca, opts: AuditOptions = {}): AuditedApp {
     introspectAllTokens: bool(g.isIntrospectAllTokens) ?? false,
     callbackUrls,
     ...(certificate === undefined ? {} : { certificate }),
+    ...(consumerSecret === undefined ? {} : { consumerSecret }),
     notes,
     facts: facts(opts),
     source: { files, locations: opts.locations ?? {} },
@@ -550,6 +563,7 @@ export function fromConnectedApp(ca: ConnectedApp, opts: AuditOptions = {}): Aud
   const scopes = texts(o.scopes).map(toEcaScope);
   const callbackUrls = lines(o.callbackUrl);
   const certificate = certificateFacts(text(o.certificate));
+  const consumerSecret = secretFacts(o.consumerSecret);
   const consumerSecretOptional = bool(o.isConsumerSecretOptional) ?? false;
   const rawRefresh = text(p.refreshTokenPolicy);
   const refreshTokenPolicy = rawRefresh === undefined ? undefined : parseConnectedAppRefreshPolicy(rawRefresh);
@@ -599,6 +613,7 @@ export function fromConnectedApp(ca: ConnectedApp, opts: AuditOptions = {}): Aud
     introspectAllTokens: bool(o.isIntrospectAllTokens) ?? false,
     callbackUrls,
     ...(certificate === undefined ? {} : { certificate }),
+    ...(consumerSecret === undefined ? {} : { consumerSecret }),
     notes,
     facts: facts(opts),
     source: { files: ca.file === undefined ? {} : { connectedApp: ca.file }, locations: opts.locations ?? {} },

@@ -134,6 +134,8 @@ const HELP = {
   policiesMetadata:
     'https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_extlclntappoauthconfigurablepolicies.htm',
   noNewConnectedApps: 'https://help.salesforce.com/s/articleView?id=005228017&type=1',
+  expiredJwtCertificate: 'https://salesforce.stackexchange.com/questions/313488/do-expired-certificates-for-salesforce-connected-applications-block-connections',
+  clientCredentialsSetup: 'https://help.salesforce.com/s/articleView?id=xcloud.connected_app_client_credentials_setup.htm&type=5',
   oauthSecurityBcp: 'https://www.rfc-editor.org/rfc/rfc9700#section-2.1',
   redirectTls: 'https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2.1',
 } as const;
@@ -225,6 +227,21 @@ function serverSideFlows(app: AuditedApp): string[] {
     app.flows.tokenExchange ? 'token exchange' : undefined,
     app.flows.codeCredential ? 'authorization code and credentials' : undefined,
   ].filter((f): f is string => f !== undefined);
+}
+
+/**
+ * Clients that hold no consumer secret when they redeem refresh tokens: apps whose web-server flow
+ * does not require it, and device-flow apps (a device or command line cannot keep a secret, and the
+ * device flow's token requests carry none).
+ */
+function publicClient(app: AuditedApp): boolean {
+  return app.consumerSecretOptional || app.flows.device;
+}
+
+/** The app has the client credentials flow and no other way to issue tokens. */
+function clientCredentialsOnly(app: AuditedApp): boolean {
+  const f = app.flows;
+  return f.clientCredentials && !f.jwtBearer && !f.authorizationCode && !f.device && !f.tokenExchange && !f.codeCredential;
 }
 
 function hasScope(app: AuditedApp, ...scopes: string[]): boolean {
@@ -442,7 +459,7 @@ export const RULES: readonly Rule[] = [
     control: `${CONTROL}: Security: Require Secret for Refresh Token Flow`,
     helpUri: HELP.reviewEcas,
     check: (app) =>
-      app.flows.refreshToken && !app.consumerSecretOptional && !app.secretRequired.refreshToken
+      app.flows.refreshToken && !publicClient(app) && !app.secretRequired.refreshToken
         ? [
             {
               setting: 'secretForRefreshToken',
@@ -458,12 +475,12 @@ export const RULES: readonly Rule[] = [
     severity: 'medium',
     fixable: true,
     rationale:
-      'A public client cannot present a secret with its refresh token, so the token alone is the credential; rotation makes each one single-use and exposes replay.',
+      'A public client (no secret for the web-server flow, or the device flow, whose devices hold no secret) cannot present a secret with its refresh token, so the token alone is the credential; rotation makes each one single-use and exposes replay.',
     remediation: 'Set isRefreshTokenRotationEnabled to true, and shorten the refresh-token lifetime.',
     control: `${CONTROL}: Security: Enable Refresh Token Rotation`,
     helpUri: HELP.rotation,
     check: (app) =>
-      app.flows.refreshToken && app.consumerSecretOptional && !app.secretRequired.refreshToken && !app.refreshTokenRotation
+      app.flows.refreshToken && publicClient(app) && !app.secretRequired.refreshToken && !app.refreshTokenRotation
         ? [
             {
               setting: 'refreshTokenRotation',
@@ -519,24 +536,25 @@ export const RULES: readonly Rule[] = [
   }),
   rule({
     id: 'scope-refresh-token-unneeded',
-    title: 'RefreshToken scope on an app built for server-to-server flows',
+    title: 'RefreshToken scope on an app whose only flow is client credentials',
     severity: 'low',
     fixable: true,
+    // Only client-credentials-only apps. Never an app with a certificate (JWT bearer): Salesforce issues
+    // a JWT bearer token on an earlier approval of the app, which needs the refresh_token/offline_access
+    // scope, and the CLI's own JWT setup (sfdx_dev_auth_eca) selects it. Client credentials tokens never
+    // carry refresh_token/offline_access (Salesforce Help on the flow; Winter '26 "no valid scopes defined").
     rationale:
-      'The client credentials and JWT bearer flows never return refresh tokens; the RefreshToken scope only adds standing offline access for people who log in interactively through the app.',
-    remediation: 'Remove RefreshToken (and OfflineAccess) unless people also log in through this app.',
+      'The client credentials flow never returns refresh tokens, and its access tokens never carry the refresh_token or offline_access scope; on an app that has no other flow, RefreshToken only widens what the app is approved for. Apps with a certificate (JWT bearer) need it: that flow issues tokens on an earlier approval that includes it.',
+    remediation: 'Remove RefreshToken (and OfflineAccess), unless people also log in through this app or it will get a JWT bearer certificate.',
     control: `${CONTROL}: Configure the External Client App OAuth Settings: OAuth Scope Least Privilege`,
     helpUri: HELP.reviewEcas,
     check: (app) => {
-      const s2s = [app.flows.clientCredentials ? 'client credentials' : undefined, app.flows.jwtBearer ? 'JWT bearer' : undefined].filter(
-        (f): f is string => f !== undefined
-      );
-      if (s2s.length === 0 || !hasScope(app, 'RefreshToken', 'OfflineAccess')) return [];
+      if (!clientCredentialsOnly(app) || !hasScope(app, 'RefreshToken', 'OfflineAccess')) return [];
       const kept = (app.scopes ?? []).filter((s) => s !== 'RefreshToken' && s !== 'OfflineAccess');
       return [
         {
           setting: 'scopes',
-          message: `The app has the ${s2s.join(' and ')} flow${s2s.length > 1 ? 's, which never return' : ', which never returns'} refresh tokens, yet requests RefreshToken.`,
+          message: 'The app\'s only flow is client credentials, which never returns refresh tokens, yet it requests RefreshToken.',
           ...(kept.length > 0 ? { fix: scopesFix(app, kept, `Request ${joinScopes(kept)}`) } : {}),
         },
       ];
@@ -561,7 +579,8 @@ export const RULES: readonly Rule[] = [
     id: 'client-credentials-run-as-not-api-only',
     title: 'Client credentials run-as user is not API-only',
     severity: 'high',
-    rationale: 'Salesforce requires the client-credentials execution user to have API Only; a user who can also log in to the UI widens what a leaked secret exposes.',
+    rationale:
+      'Salesforce Help recommends an execution user with the API Only User permission, and the Metadata API reference (ExtlClntAppOauthConfigurablePolicies.clientCredentialsFlowUser) says the user must have it; a user who can also log in to the UI widens what a leaked secret exposes.',
     remediation: 'Run the flow as a dedicated integration user with the API Only User permission.',
     control: `${CONTROL}: OAuth Flow Enablement: Disable Client Credentials Flow`,
     helpUri: HELP.policiesMetadata,
@@ -635,26 +654,32 @@ export const RULES: readonly Rule[] = [
   rule({
     id: 'jwt-certificate-expired',
     title: 'JWT bearer certificate has expired',
-    severity: 'high',
-    rationale: 'Salesforce refuses JWT assertions signed for an expired certificate: the integration is down, and the pressure to fix it fast invites shortcuts.',
-    remediation: 'Issue a new key pair, upload the new certificate, and move the client to the new private key.',
+    // Medium, as hygiene: Salesforce does not refuse JWT bearer logins signed for an expired app
+    // certificate ("When the app cert expires, nothing happens ... this is by design", Salesforce
+    // product management quoted on Salesforce StackExchange q/313488). Shown for Connected Apps;
+    // UNCONFIRMED for ECAs, for which no public source says otherwise.
+    severity: 'medium',
+    rationale:
+      'Key hygiene: Salesforce keeps accepting JWT bearer assertions signed for an expired app certificate (by design, per Salesforce product management), so nothing breaks; but an expired certificate means the key pair is past the lifetime its owner set, and nothing forces it to be replaced.',
+    remediation: 'Rotate the key: issue a new key pair, upload its certificate, move the client to the new private key, then retire the old key.',
     control: `${CONTROL}: OAuth Flow Enablement: Enable JWT Bearer Flow`,
-    helpUri: HELP.reviewEcas,
+    helpUri: HELP.expiredJwtCertificate,
     check: (app, ctx) => {
       const c = app.certificate;
       return c?.status === 'parsed' && Date.parse(c.validTo) <= ctx.now.getTime()
-        ? [{ setting: 'certificate', message: `The certificate (${c.subject}) expired on ${c.validTo.slice(0, 10)}.` }]
+        ? [{ setting: 'certificate', message: `The certificate (${c.subject}) expired on ${c.validTo.slice(0, 10)}; JWT logins still work, but rotate the key pair.` }]
         : [];
     },
   }),
   rule({
     id: 'jwt-certificate-expiring',
     title: 'JWT bearer certificate expires soon',
-    severity: 'medium',
-    rationale: 'When the certificate expires, every JWT bearer login through the app fails.',
-    remediation: 'Rotate the key pair and upload the new certificate before it expires.',
+    severity: 'low',
+    rationale:
+      'Key hygiene: Salesforce keeps accepting JWT bearer logins after the app certificate expires (SE q/313488), so nothing stops on that date; but it is the date the key was meant to be replaced by.',
+    remediation: 'Plan the key rotation: a new key pair, its certificate uploaded, the client moved to the new private key.',
     control: `${CONTROL}: OAuth Flow Enablement: Enable JWT Bearer Flow`,
-    helpUri: HELP.reviewEcas,
+    helpUri: HELP.expiredJwtCertificate,
     check: (app, ctx) => {
       const c = app.certificate;
       if (c?.status !== 'parsed') return [];
@@ -700,11 +725,31 @@ export const RULES: readonly Rule[] = [
     kinds: ['connectedApp'],
     needsOauth: false,
     rationale:
-      'Since Spring \'26 new Connected Apps cannot be created without a Support case, so this one cannot be recreated after a sandbox refresh or in a new org; External Client Apps are the supported path, with secure defaults and separate developer settings and admin policies.',
+      'Since Spring \'26 customers cannot create new Connected Apps in the UI or through the Metadata API unless Salesforce Support re-enables it; package installs still create them, and existing ones keep working. So a source-controlled Connected App may not deploy to a new org; External Client Apps are the supported path, with secure defaults and separate developer settings and admin policies.',
     remediation: "Convert it to an External Client App (this plugin's convert command, or Setup's \"Migrate to External Client App\"), then retire the Connected App.",
     control: 'Salesforce: New Connected Apps Can No Longer Be Created in Spring \'26',
     helpUri: HELP.noNewConnectedApps,
-    check: () => [{ setting: 'app', message: 'This is a Connected App; new integrations and recreations need an External Client App.' }],
+    check: () => [{ setting: 'app', message: 'This is a Connected App; creating it in another org needs a Support case (or a package install). New integrations need an External Client App.' }],
+  }),
+  rule({
+    id: 'consumer-secret-in-source',
+    title: 'Consumer secret committed in source',
+    severity: 'critical',
+    needsOauth: false,
+    // No --fix: a fix prints its diff, which would show the secret; and removing it from the file does
+    // not un-leak it from the history. The message and the finding never hold the value.
+    rationale:
+      'A consumer secret written in a metadata file (ECA global OAuth settings, Connected App oauthConfig) is in every clone, fork, CI log and backup of the repository. With the consumer key, which is not secret, it lets anyone redeem authorization codes or, with client credentials on, get tokens as the run-as user.',
+    remediation:
+      'Rotate the secret now (ECA: staged rotation in Setup or the credentials REST API; Connected App: Setup > Manage Consumer Details), then delete the <consumerSecret> element and keep the secret in a secret manager; a placeholder such as ${ECA_CONSUMER_SECRET} is fine if a pipeline must set it.',
+    control: `${CONTROL}: External Client App Settings: Metadata Secrets Protection`,
+    helpUri: HELP.reviewEcas,
+    check: (app) => {
+      const file = app.kind === 'eca' ? app.source.files.globalOauthSettings : app.source.files.connectedApp;
+      return app.consumerSecret === 'value' && file !== undefined
+        ? [{ setting: 'consumerSecret', message: 'A consumer secret is written in the source (value not shown); rotate it and remove it from the file.' }]
+        : [];
+    },
   }),
   rule({
     id: 'org-consumer-secret-metadata-access',
@@ -773,7 +818,7 @@ export const RULES: readonly Rule[] = [
     severity: 'low',
     needsOauth: false,
     rationale: 'A value the audit does not understand cannot be checked, and Salesforce may reject it on deploy.',
-    remediation: 'Correct the value (see `sf eca validate`).',
+    remediation: 'Correct the value to one the Metadata API reference lists for the field.',
     control: 'Metadata API reference',
     helpUri: HELP.policiesMetadata,
     check: (app) => app.notes.map((note) => ({ message: `${note}.` })),

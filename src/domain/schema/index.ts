@@ -63,6 +63,11 @@ export function enumValues(enumName: string, apiVersion?: number): readonly stri
   return values.filter((v) => apiVersion === undefined || v.since <= apiVersion).map((v) => v.value);
 }
 
+/** The first API version that knows an enum value, or undefined for a value the enum lacks. */
+export function enumValueSince(enumName: string, value: string): number | undefined {
+  return isEnum(enumName) ? enums[enumName].find((v) => v.value === value)?.since : undefined;
+}
+
 export function fieldKind(field: FieldSpec): FieldKind {
   switch (field.type) {
     case 'xsd:boolean':

@@ -521,6 +521,27 @@ export const RAW_SCHEMA = {
           "since": 56
         },
         {
+          "name": "isDPopEnabled",
+          "type": "xsd:boolean",
+          "required": false,
+          "list": false,
+          "since": 67
+        },
+        {
+          "name": "isDeviceFlowEnabled",
+          "type": "xsd:boolean",
+          "required": false,
+          "list": false,
+          "since": 67
+        },
+        {
+          "name": "isEnforceRefreshTokenTTL",
+          "type": "xsd:boolean",
+          "required": false,
+          "list": false,
+          "since": 67
+        },
+        {
           "name": "isIntrospectAllTokens",
           "type": "xsd:boolean",
           "required": false,
@@ -528,11 +549,25 @@ export const RAW_SCHEMA = {
           "since": 56
         },
         {
+          "name": "isIpBindingEnabled",
+          "type": "xsd:boolean",
+          "required": false,
+          "list": false,
+          "since": 67
+        },
+        {
           "name": "isNamedUserJwtEnabled",
           "type": "xsd:boolean",
           "required": false,
           "list": false,
           "since": 58
+        },
+        {
+          "name": "isPKImTLSEnabled",
+          "type": "xsd:boolean",
+          "required": false,
+          "list": false,
+          "since": 67
         },
         {
           "name": "isPkceRequired",
@@ -2587,6 +2622,22 @@ export const RAW_SCHEMA = {
       {
         "value": "SCRT",
         "since": 56
+      },
+      {
+        "value": "DataCloudUserClaims",
+        "since": 67
+      },
+      {
+        "value": "A2A",
+        "since": 67
+      },
+      {
+        "value": "CmdbDiscovery",
+        "since": 67
+      },
+      {
+        "value": "SemanticLayer",
+        "since": 67
       }
     ],
     "DevicePlatformType": [

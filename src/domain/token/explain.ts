@@ -66,7 +66,10 @@ export type ExplanationId =
   | 'client-id-unknown'
   | 'client-secret-wrong'
   | 'user-in-other-org'
+  | 'app-not-preauthorized'
+  | 'app-propagating'
   | 'app-not-installed'
+  | 'app-not-found'
   | 'cc-off-in-policies'
   | 'cc-off-in-settings'
   | 'cc-off'
@@ -79,7 +82,6 @@ export type ExplanationId =
   | 'key-mismatch'
   | 'no-certificate'
   | 'certificate-unreadable'
-  | 'certificate-expired'
   | 'assertion-invalid'
   | 'clock-skew'
   | 'assertion-expired'
@@ -163,22 +165,33 @@ function subject(c: ExplainContext): string {
   return c.username ?? c.user?.username ?? 'the user';
 }
 
-function wantedAudience(c: ExplainContext, f: TokenFailure): { expected?: string; given: string } {
-  const desc = f.description ?? '';
-  const expected = /login=([^\s\]]+)/.exec(desc)?.[1]?.replace(/\/+$/, '');
-  const given = /audience=([^\s\]]+)/.exec(desc)?.[1] ?? c.audience ?? '(none)';
-  return { expected, given };
+/** The org's My Domain URL, from the token endpoint the request went to (its instance URL). */
+function myDomain(c: ExplainContext): string | undefined {
+  try {
+    return new URL(c.tokenEndpoint).origin;
+  } catch {
+    return undefined;
+  }
 }
 
-function audienceExplanation(c: ExplainContext, f: TokenFailure, wanted: string, kind: 'a sandbox' | 'a production org'): Omit<Explanation, 'cause'> {
-  const { given } = wantedAudience(c, f);
+/**
+ * Salesforce answers only "audience is invalid"; a "[audience=... login=...]" tail is what
+ * @salesforce/core appends to its own error text (sf org login jwt tries several login URL and
+ * audience pairs, getLoginAudienceCombos), so it is never read here. Which audience the org wants
+ * comes from Organization.IsSandbox; a My Domain URL is offered as the alternative (reported to be
+ * required by some sandboxes since Spring '26, n8n-io/n8n#28990; UNCONFIRMED in Salesforce docs).
+ */
+function audienceExplanation(c: ExplainContext, wanted: string, kind: 'a sandbox' | 'a production org'): Omit<Explanation, 'cause'> {
+  const domain = myDomain(c);
+  const given = c.audience ?? '(none)';
   return {
-    meaning: `${c.org} is ${kind}, which accepts the JWT audience ${wanted}; the assertion named ${given}.`,
+    meaning: `${c.org} is ${kind} (Organization.IsSandbox ${kind === 'a sandbox' ? 'true' : 'false'}), which accepts the JWT audience ${wanted}${domain ? ` or its My Domain URL ${domain}` : ''}; the assertion named ${given}.`,
     actions: [
       c.audienceSource === 'flag'
         ? `Run the command again without --audience: it picks ${wanted} from the org's Organization.IsSandbox.`
         : `Pass --audience ${wanted}.`,
-      `sf org login jwt sends ${PRODUCTION_AUDIENCE} unless SF_AUDIENCE_URL is set: SF_AUDIENCE_URL=${wanted} sf org login jwt --client-id ${c.consumerKey} --jwt-key-file ${c.keyFile ?? '<key file>'} --username ${subject(c)} --instance-url <My Domain URL>`,
+      ...(domain && domain !== given ? [`If Salesforce still refuses it, pass the My Domain URL: --audience ${domain}`] : []),
+      `sf org login jwt tries several audiences itself unless SF_AUDIENCE_URL is set: SF_AUDIENCE_URL=${wanted} sf org login jwt --client-id ${c.consumerKey} --jwt-key-file ${c.keyFile ?? '<key file>'} --username ${subject(c)} --instance-url ${domain ?? '<My Domain URL>'}`,
     ],
   };
 }
@@ -208,9 +221,33 @@ function preAuthorizedExplanation(c: ExplainContext, user: UserFacts): Omit<Expl
 
 const status4xx = (s: number): boolean => s === 401 || s === 403;
 
+/**
+ * How long a newly saved app can take before its tokens work: up to about 30 minutes is reported
+ * for External Client Apps (eca-reference.md §6; forcedotcom/cli#3482 saw "not installed" go away
+ * without a change). UNCONFIRMED in Salesforce documentation.
+ */
+const PROPAGATION_MINUTES = 30;
+
+/**
+ * Whether the app's tokens can call the REST API. Client credentials tokens carry the app's scopes
+ * except full, web and refresh_token/offline_access (Salesforce Help on the flow; since Winter '26
+ * a request left with none of its scopes gets "no valid scopes defined"), so only Api counts there.
+ */
 function hasApiScope(c: ExplainContext): boolean {
-  return c.app.scopes.some((s) => s === 'Api' || s === 'Full');
+  return c.app.scopes.some((s) => s === 'Api' || (s === 'Full' && c.flow !== 'client-credentials'));
 }
+
+/** A pre-authorized app whose JWT user is a user of the org but neither by profile nor by permission set among the app's. */
+function notPreAuthorized(c: ExplainContext): boolean {
+  const u = c.user;
+  if (c.flow !== 'jwt-bearer' || c.app.permittedUsers !== 'AdminApprovedPreAuthorized' || u?.found !== true) return false;
+  const byProfile = u.profile !== undefined && c.app.profiles.includes(u.profile);
+  const byPermissionSet = u.permissionSets.some((p) => c.app.permissionSets.includes(p));
+  return !byProfile && !byPermissionSet;
+}
+
+/** app_not_found ("External client app is not installed in this org"): Salesforce's answer for an app it cannot use here. */
+const APP_NOT_FOUND = { error: /^app_not_found$/, description: /not installed/i };
 
 // ---------------------------------------------------------------------------------------------
 // the table
@@ -257,12 +294,12 @@ export const EXPLANATIONS: readonly ExplanationRow[] = [
     id: 'app-just-saved',
     stage: 'token',
     error: /^invalid_client_id$/,
-    when: (c) => c.appSavedMinutesAgo !== undefined && c.appSavedMinutesAgo < 15,
+    when: (c) => c.appSavedMinutesAgo !== undefined && c.appSavedMinutesAgo < PROPAGATION_MINUTES,
     explain: (c) => ({
       meaning:
-        `${c.app.name} was saved in ${c.org} ${Math.max(0, Math.round(c.appSavedMinutesAgo ?? 0))} minute(s) ago. Salesforce takes a few minutes (up to about 10) before the token endpoint knows a new or changed app, ` +
+        `${c.app.name} was saved in ${c.org} ${Math.max(0, Math.round(c.appSavedMinutesAgo ?? 0))} minute(s) ago. Salesforce can take up to about ${PROPAGATION_MINUTES} minutes before the token endpoint knows a new or changed External Client App, ` +
         'and until then answers "client identifier invalid".',
-      actions: [`Wait a few minutes and run the command again: ${rerun(c)}`, `If it still fails after 15 minutes, compare the consumer key with ${setup(c, 'Settings')} > OAuth Settings > Consumer Key and Secret.`],
+      actions: [`Wait and run the command again: ${rerun(c)}`, `If it still fails ${PROPAGATION_MINUTES} minutes after the save, compare the consumer key with ${setup(c, 'Settings')} > OAuth Settings > Consumer Key and Secret.`],
     }),
   },
   {
@@ -294,15 +331,19 @@ export const EXPLANATIONS: readonly ExplanationRow[] = [
     }),
   },
 
-  // -- the org the request reached --------------------------------------------------------------
+  // -- app_not_found: the app exists, yet Salesforce answers as if it did not -------------------------
+  // Salesforce answers app_not_found "External client app is not installed in this org" (the body:
+  // n8n-io/n8n#28990) also for an ECA that exists: forcedotcom/cli#3482 saw it for a sandbox's own ECA,
+  // gone later without a change (propagation); the user not being pre-authorized is reported too
+  // (eca-reference.md §6; UNCONFIRMED in a public thread). Those come first; deploying the app is never
+  // the fix for an app this command has just read from the org.
   {
     id: 'user-in-other-org',
     stage: 'token',
-    description: /not installed/i,
     flow: 'jwt-bearer',
-    when: (c) => c.user?.found === false,
+    when: (c, f) => isAppNotFound(f) && c.user?.found === false,
     explain: (c) => ({
-      meaning: `${subject(c)} is not a user of ${c.org}. Salesforce found the user in another org, where ${c.app.name} (an app of ${c.org}) is not installed.`,
+      meaning: `${subject(c)} is not a user of ${c.org}. Salesforce looked for ${c.app.name} (an app of ${c.org}) where the user is, and did not find it there.`,
       actions: [
         `Pass the username of a user of ${c.org} with --username (sandbox usernames end in the sandbox name, such as user@acme.example.uat).`,
         `Or deploy ${c.app.name} to the user's org and verify it there with that org as --target-org.`,
@@ -310,16 +351,62 @@ export const EXPLANATIONS: readonly ExplanationRow[] = [
     }),
   },
   {
+    id: 'app-not-preauthorized',
+    stage: 'token',
+    flow: 'jwt-bearer',
+    when: (c, f) => isAppNotFound(f) && !c.app.installed && notPreAuthorized(c),
+    explain: (c) => {
+      const x = preAuthorizedExplanation(c, c.user as UserFacts);
+      return {
+        meaning: `${c.app.name} exists in ${c.org}, yet Salesforce answered "app_not_found", which it also answers when the user is not pre-authorized. ${x.meaning}`,
+        actions: x.actions,
+      };
+    },
+  },
+  {
+    id: 'app-propagating',
+    stage: 'token',
+    when: (c, f) => isAppNotFound(f) && !c.app.installed && c.appSavedMinutesAgo !== undefined && c.appSavedMinutesAgo < PROPAGATION_MINUTES,
+    explain: (c) => ({
+      meaning:
+        `${c.app.name} exists in ${c.org} and was saved ${Math.max(0, Math.round(c.appSavedMinutesAgo ?? 0))} minute(s) ago. A new or changed External Client App can take up to about ${PROPAGATION_MINUTES} minutes ` +
+        'before Salesforce issues tokens for it, and until then answers "app_not_found" (External client app is not installed in this org).',
+      actions: [`Wait and run the command again: ${rerun(c)}`],
+    }),
+  },
+  {
     id: 'app-not-installed',
     stage: 'token',
-    description: /not installed/i,
+    when: (c, f) => isAppNotFound(f) && c.app.installed,
     explain: (c) => ({
-      meaning: `${c.app.name} is not installed in the org that ${c.tokenEndpoint} serves${c.app.installed ? ` (it comes from the package ${c.app.namespacePrefix ?? ''})` : ''}.`,
+      meaning: `Salesforce answered "app_not_found" for ${c.app.name}, which is installed from the package ${c.app.namespacePrefix ?? ''}: the consumer key it was asked for is not one this org's copy of the app answers to.`,
       actions: [
+        `Ask the package's publisher for the consumer key of this org, and pass it with --client-id.`,
         `Check that the instance URL of ${c.org} is its My Domain: sf org display --target-org ${c.org}`,
-        c.app.installed ? `Install the package that holds ${c.app.name} in that org, or ask its publisher for the consumer key of this org.` : `Deploy ${c.app.name} to that org.`,
       ],
     }),
+  },
+  {
+    id: 'app-not-found',
+    stage: 'token',
+    when: (_c, f) => isAppNotFound(f),
+    explain: (c) => {
+      const jwt = c.flow === 'jwt-bearer';
+      const waited = c.appSavedMinutesAgo === undefined ? 'it may have been saved moments ago' : `it was saved ${Math.round(c.appSavedMinutesAgo)} minute(s) ago`;
+      return {
+        meaning:
+          `${c.app.name} exists in ${c.org}, yet Salesforce answered "app_not_found" (External client app is not installed in this org). It answers so ` +
+          (jwt ? `when the user (${subject(c)}) is not pre-authorized for the app, ` : '') +
+          `while a new or changed app propagates (up to about ${PROPAGATION_MINUTES} minutes; ${waited}), and when the request reaches another org than the app's.`,
+        actions: [
+          ...(jwt
+            ? [`Check that ${subject(c)} is pre-authorized: ${setup(c, 'Policies')} > OAuth Policies > Permitted Users "Admin approved users are pre-authorized", with the user's profile or one of their permission sets selected.`]
+            : []),
+          `If the app was saved less than ${PROPAGATION_MINUTES} minutes ago, wait and run the command again: ${rerun(c)}`,
+          `Check that the instance URL of ${c.org} is its My Domain: sf org display --target-org ${c.org}`,
+        ],
+      };
+    },
   },
 
   // -- client credentials ------------------------------------------------------------------------
@@ -406,31 +493,27 @@ export const EXPLANATIONS: readonly ExplanationRow[] = [
     id: 'audience-sandbox',
     stage: 'token',
     description: /audience is invalid/i,
-    when: (c, f) => {
-      const { expected } = wantedAudience(c, f);
-      return expected ? expected === SANDBOX_AUDIENCE : c.isSandbox === true;
-    },
-    explain: (c, f) => audienceExplanation(c, f, SANDBOX_AUDIENCE, 'a sandbox'),
+    when: (c) => c.isSandbox === true,
+    explain: (c) => audienceExplanation(c, SANDBOX_AUDIENCE, 'a sandbox'),
   },
   {
     id: 'audience-production',
     stage: 'token',
     description: /audience is invalid/i,
-    when: (c, f) => {
-      const { expected } = wantedAudience(c, f);
-      return expected ? expected === PRODUCTION_AUDIENCE : c.isSandbox === false;
-    },
-    explain: (c, f) => audienceExplanation(c, f, PRODUCTION_AUDIENCE, 'a production org'),
+    when: (c) => c.isSandbox === false,
+    explain: (c) => audienceExplanation(c, PRODUCTION_AUDIENCE, 'a production org'),
   },
   {
     id: 'audience-invalid',
     stage: 'token',
     description: /audience is invalid/i,
-    explain: (c, f) => {
-      const { expected, given } = wantedAudience(c, f);
+    explain: (c) => {
+      const domain = myDomain(c);
       return {
-        meaning: `${c.org} does not accept the JWT audience ${given}${expected ? `; it expects ${expected}` : ''}.`,
-        actions: [expected ? `Pass --audience ${expected}.` : `Pass --audience ${PRODUCTION_AUDIENCE} for a production org, ${SANDBOX_AUDIENCE} for a sandbox.`],
+        meaning: `${c.org} does not accept the JWT audience ${c.audience ?? '(none)'}.`,
+        actions: [
+          `Pass --audience ${PRODUCTION_AUDIENCE} for a production org, ${SANDBOX_AUDIENCE} for a sandbox${domain ? `, or the org's My Domain URL ${domain}` : ''}; without --audience the command reads Organization.IsSandbox and picks one.`,
+        ],
       };
     },
   },
@@ -490,24 +573,6 @@ export const EXPLANATIONS: readonly ExplanationRow[] = [
     },
   },
   {
-    id: 'certificate-expired',
-    stage: 'token',
-    flow: 'jwt-bearer',
-    error: /^invalid_grant$/,
-    description: /invalid assertion|signature|certificate/i,
-    when: (c) => c.key?.matches === true && c.key.certificate.expired,
-    explain: (c) => {
-      const k = c.key as KeyCertificateMatch;
-      return {
-        meaning: `The private key matches ${c.app.name}'s certificate (${k.certificate.subject}, SHA-256 fingerprint ${k.certificate.fingerprint256}), but the certificate expired on ${k.certificate.validTo}.`,
-        actions: [
-          `Make a new certificate for the same key: openssl req -new -x509 -key ${c.keyFile ?? '<key file>'} -days 365 -subj "/CN=${c.app.name}" -out ${c.app.name}.crt`,
-          `Upload it: ${setup(c, 'Settings')} > OAuth Settings > Flow Enablement > JWT Bearer Flow; or set certificate in ${globalSettings(c)} and deploy it: ${deploy(c, GLOBAL_TYPE, c.app.components.globalOauthSettings)}`,
-        ],
-      };
-    },
-  },
-  {
     id: 'assertion-invalid',
     stage: 'token',
     flow: 'jwt-bearer',
@@ -517,7 +582,10 @@ export const EXPLANATIONS: readonly ExplanationRow[] = [
       meaning:
         `Salesforce did not accept the assertion (iss ${c.consumerKey}, sub ${subject(c)}, aud ${c.audience ?? ''}). ` +
         (c.key?.matches
-          ? `The key matches the certificate the org returned for ${c.app.name}, so the certificate may have changed since, or the consumer key belongs to another app.`
+          ? `The key matches the certificate the org returned for ${c.app.name}, so the certificate may have changed since, or the consumer key belongs to another app.` +
+            (c.key.certificate.expired
+              ? ` The certificate expired on ${c.key.certificate.validTo.slice(0, 10)}, but that is not the cause: Salesforce keeps accepting JWTs for an expired app certificate (by design); rotate the key as hygiene.`
+              : '')
           : `Its signature must verify with ${c.app.name}'s certificate.`),
       actions: [`Compare the certificate in ${setup(c, 'Settings')} > OAuth Settings with the one your key belongs to, then run the command again: ${rerun(c)}`],
     }),
@@ -584,11 +652,14 @@ export const EXPLANATIONS: readonly ExplanationRow[] = [
     explain: (c) => preAuthorizedExplanation(c, c.user as UserFacts),
   },
   {
+    // JWT bearer only: permitted-users policies do not apply to the client credentials execution
+    // (run-as) user (Salesforce Help, client credentials flow setup), so this answer never means that.
     id: 'not-admin-approved',
     stage: 'token',
+    flow: 'jwt-bearer',
     description: /admin approved/i,
     explain: (c) => ({
-      meaning: `${c.app.name} admits only pre-authorized users, and ${c.flow === 'jwt-bearer' ? subject(c) : `the run-as user ${c.app.runAs ?? ''}`} is not one: neither their profile nor a permission set of theirs is among the app's.`,
+      meaning: `${c.app.name} admits only pre-authorized users, and ${subject(c)} is not one: neither their profile nor a permission set of theirs is among the app's.`,
       actions: [`Add the user's profile or one of their permission sets to the app: ${setup(c, 'Policies')} > OAuth Policies > Select Profiles / Select Permission Sets.`],
     }),
   },
@@ -640,7 +711,10 @@ export const EXPLANATIONS: readonly ExplanationRow[] = [
     status: status4xx,
     when: (c) => c.app.scopes.length > 0 && !hasApiScope(c),
     explain: (c) => ({
-      meaning: `Salesforce issued the token, but the REST API refused it: ${c.app.name}'s OAuth scopes (${c.app.scopes.join(', ')}) include neither Api nor Full, so its tokens cannot call the REST API.`,
+      meaning:
+        c.flow === 'client-credentials' && c.app.scopes.includes('Full')
+          ? `Salesforce issued the token, but the REST API refused it: ${c.app.name}'s OAuth scopes (${c.app.scopes.join(', ')}) lack Api, and a client credentials token never carries Full (nor Web or RefreshToken), so it cannot call the REST API.`
+          : `Salesforce issued the token, but the REST API refused it: ${c.app.name}'s OAuth scopes (${c.app.scopes.join(', ')}) include neither Api nor Full, so its tokens cannot call the REST API.`,
       actions: [
         `Add the scope "Manage user data via APIs (api)": ${setup(c, 'Settings')} > OAuth Settings > Selected OAuth Scopes.`,
         `Or add Api to commaSeparatedOauthScopes in ${component(SETTINGS_TYPE, c.app.components.oauthSettings, "the app's OAuth settings")} and deploy it: ${deploy(c, SETTINGS_TYPE, c.app.components.oauthSettings)}`,
@@ -693,11 +767,16 @@ export function explainFailure(f: TokenFailure, c: ExplainContext): Explanation 
 }
 
 /** Which facts the rows for this failure would use, so the caller reads only those after a failure. */
-export function factsWanted(f: TokenFailure, flow: TokenFlow): { user: boolean; runAsUser: boolean; appSavedAt: boolean } {
+export function factsWanted(f: TokenFailure, flow: TokenFlow): { user: boolean; runAsUser: boolean; appSavedAt: boolean; isSandbox: boolean } {
   const token = f.stage === 'token' && f.status > 0 && f.status < 500;
   return {
     user: token && flow === 'jwt-bearer',
-    runAsUser: token && flow === 'client-credentials' && /client credentials user|admin approved/i.test(f.description ?? ''),
-    appSavedAt: token && f.error === 'invalid_client_id',
+    runAsUser: token && flow === 'client-credentials' && /client credentials user/i.test(f.description ?? ''),
+    appSavedAt: token && (f.error === 'invalid_client_id' || isAppNotFound(f)),
+    isSandbox: token && flow === 'jwt-bearer' && /audience is invalid/i.test(f.description ?? ''),
   };
+}
+
+function isAppNotFound(f: TokenFailure): boolean {
+  return APP_NOT_FOUND.error.test(f.error ?? '') || APP_NOT_FOUND.description.test(f.description ?? '');
 }

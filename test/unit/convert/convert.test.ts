@@ -182,6 +182,68 @@ describe('convertConnectedApp', () => {
     });
   });
 
+  describe('API 67 Connected App fields (device flow, DPoP, refresh-token TTL, mTLS, IP binding)', () => {
+    const api67 = { isDeviceFlowEnabled: true, isDPopEnabled: true, isEnforceRefreshTokenTTL: true };
+
+    it('carries device flow, DPoP and the idle refresh-token TTL to the ECA at API 67', () => {
+      const result = convert(app({}, api67), { apiVersion: 67, sourceApiVersion: 67 });
+      expect(result.eca.parts.globalOauthSettings?.values).to.include({ isDeviceFlowEnabled: true, isDPopEnabled: true, isEnforceRefreshTokenTTL: true });
+      for (const field of Object.keys(api67)) expect(entry(result, `oauthConfig.${field}`), field).to.include({ outcome: 'mapped' });
+      expect(result.problems).to.deep.equal([]);
+      expect(result.notices.map((n) => n.code)).to.not.include('device-flow-unknown');
+    });
+
+    it('reports DPoP and the refresh-token TTL when the target API is older than 67, and still carries device flow', () => {
+      const result = convert(app({}, api67), { apiVersion: 66, sourceApiVersion: 67 });
+      expect(valueAt(result.eca, `${G}.isDeviceFlowEnabled`)).to.equal(true);
+      expect(valueAt(result.eca, `${G}.isDPopEnabled`)).to.equal(undefined);
+      expect(entry(result, 'oauthConfig.isDPopEnabled')).to.include({ outcome: 'attention' });
+      expect(entry(result, 'oauthConfig.isEnforceRefreshTokenTTL').reason).to.contain('from API 67.0 on');
+    });
+
+    it('carries isPKImTLSEnabled to isMtlsEnabled, marked for attention (the pairing is unconfirmed)', () => {
+      const on = convert(app({}, { isPKImTLSEnabled: true }), { apiVersion: 67 });
+      expect(valueAt(on.eca, `${G}.isMtlsEnabled`)).to.equal(true);
+      expect(entry(on, 'oauthConfig.isPKImTLSEnabled')).to.include({ outcome: 'attention', target: `${G}.isMtlsEnabled` });
+      expect(entry(on, 'oauthConfig.isPKImTLSEnabled').reason).to.match(/UNCONFIRMED|unconfirmed/);
+      const off = convert(app({}, { isPKImTLSEnabled: false }), { apiVersion: 67 });
+      expect(entry(off, 'oauthConfig.isPKImTLSEnabled').outcome).to.not.equal('attention');
+    });
+
+    it('reports isIpBindingEnabled, which no ECA field holds, and writes nothing for it', () => {
+      const on = convert(app({}, { isIpBindingEnabled: true }), { apiVersion: 67 });
+      expect(entry(on, 'oauthConfig.isIpBindingEnabled')).to.include({ outcome: 'attention' });
+      expect(entry(on, 'oauthConfig.isIpBindingEnabled').reason).to.contain('no ECA field');
+      expect(JSON.stringify(on.eca)).to.not.contain('IpBinding');
+      expect(entry(convert(app({}, { isIpBindingEnabled: false }), { apiVersion: 67 }), 'oauthConfig.isIpBindingEnabled')).to.include({ outcome: 'dropped' });
+    });
+
+    it('does not write device flow off for a Connected App whose metadata cannot say (API 66 or older), and says so', () => {
+      for (const sourceApiVersion of [undefined, 66]) {
+        const result = convert(app(), { apiVersion: 67, ...(sourceApiVersion === undefined ? {} : { sourceApiVersion }) });
+        expect(valueAt(result.eca, `${G}.isDeviceFlowEnabled`), `source API ${sourceApiVersion}`).to.equal(undefined);
+        expect(result.filled.map((f) => f.target)).to.not.include(`${G}.isDeviceFlowEnabled`);
+        const notice = result.notices.find((n) => n.code === 'device-flow-unknown');
+        expect(notice?.message).to.contain('Enable for Device Flow');
+      }
+    });
+
+    it('writes device flow off for an API 67 Connected App that does not turn it on', () => {
+      const result = convert(app(), { apiVersion: 67, sourceApiVersion: 67 });
+      expect(valueAt(result.eca, `${G}.isDeviceFlowEnabled`)).to.equal(false);
+      expect(result.notices.map((n) => n.code)).to.not.include('device-flow-unknown');
+    });
+
+    it('carries the API 67 scopes at API 67 and reports them for an older target', () => {
+      const values = app({}, { scopes: ['Api', 'A2A', 'SemanticLayer'] });
+      expect(valueAt(convert(values, { apiVersion: 67 }).eca, `${O}.commaSeparatedOauthScopes`)).to.equal('Api, A2A, SemanticLayer');
+      const at66 = convert(values, { apiVersion: 66 });
+      expect(valueAt(at66.eca, `${O}.commaSeparatedOauthScopes`)).to.equal('Api');
+      expect(entry(at66, 'oauthConfig.scopes')).to.include({ outcome: 'attention' });
+      expect(entry(at66, 'oauthConfig.scopes').reason).to.contain('API 67.0');
+    });
+  });
+
   describe('SAML', () => {
     const saml = { acsUrl: 'https://sp.acme.example/acs', entityUrl: 'https://sp.acme.example', samlSubjectType: 'Username' };
 
@@ -263,6 +325,12 @@ describe('convertConnectedApp', () => {
       const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
       expect(valueAt(convert(app({}, { certificate: pem })).eca, `${G}.certificate`)).to.equal(pem);
     });
+
+    it('keeps a bare base64 certificate bare, as retrieved files hold it (both forms deploy)', () => {
+      const result = convert(app({}, { certificate: 'MIIBbase64body' }));
+      expect(valueAt(result.eca, `${G}.certificate`)).to.equal('MIIBbase64body');
+      expect(entry(result, 'oauthConfig.certificate')).to.include({ outcome: 'mapped' });
+    });
   });
 
   describe('pipeline placeholders', () => {
@@ -326,6 +394,7 @@ describe('convertConnectedApp', () => {
         ['username-password-flow', 'info'],
         ['user-provisioning', 'info'],
         ['first-generation-packaging', 'info'],
+        ['device-flow-unknown', 'info'],
       ]);
       expect(notices[0].message).to.contain('ECAs do not support the OAuth username-password flow');
       expect(status).to.equal('clean');
@@ -336,7 +405,7 @@ describe('convertConnectedApp', () => {
       expect(used.notices.filter((n) => n.severity === 'attention').map((n) => n.code)).to.deep.equal(['username-password-flow', 'user-provisioning']);
       expect(used.status).to.equal('attention');
       const unused = convert(app(), { usernamePasswordFlowUsed: false, userProvisioningEnabled: false });
-      expect(unused.notices.map((n) => n.code)).to.deep.equal(['first-generation-packaging']);
+      expect(unused.notices.map((n) => n.code)).to.deep.equal(['first-generation-packaging', 'device-flow-unknown']);
     });
 
     it('suspects the username-password flow in an app with no browser callback, no certificate and no client credentials', () => {

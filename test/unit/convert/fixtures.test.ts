@@ -57,11 +57,15 @@ describe('converting every real Connected App in the fixtures', () => {
  * - ExtlClntAppOauthSettings.oauthLink "00D09000007w56S:888J8000000TNiz": the org id joined to the
  *   OAuth consumer id the org generates.
  * Both break deploys to any other org (reference §4), so a conversion must not invent them.
+ * One more value only the org knew: ExtlClntAppGlobalOauthSettings.isDeviceFlowEnabled. The org
+ * read the Connected App's "Enable for Device Flow" itself; the API 66 file cannot say it (the
+ * Connected App field is API 67), so the conversion writes nothing for it and says so (issue 10 row 2).
  */
 describe('the real InformaticaCloud pair: the conversion writes what the org wrote', () => {
   const ORG_ONLY: Readonly<Record<string, readonly string[]>> = {
     ExternalClientApplication: ['orgScopedExternalApp'],
     ExtlClntAppOauthSettings: ['oauthLink'],
+    ExtlClntAppGlobalOauthSettings: ['isDeviceFlowEnabled'],
   };
   const MIGRATED_FILES = [
     'awesomeandrey__minlopro-dx__InformaticaCloud@32557b03.eca-meta.xml',

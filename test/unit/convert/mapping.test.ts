@@ -129,11 +129,13 @@ const EXAMPLES: Readonly<Record<string, Example>> = {
     outcome: 'mapped',
     expect: { [`${G}.callbackUrl`]: 'https://a.acme.example/cb\nhttps://b.acme.example/cb' },
   },
-  'oauthConfig.certificate': {
-    value: 'MIIBbase64body',
-    outcome: 'translated',
-    expect: { [`${G}.certificate`]: '-----BEGIN CERTIFICATE-----\nMIIBbase64body\n-----END CERTIFICATE-----\n' },
-  },
+  'oauthConfig.certificate': { value: 'MIIBbase64body', outcome: 'mapped', expect: { [`${G}.certificate`]: 'MIIBbase64body' } },
+  'oauthConfig.isDeviceFlowEnabled': { value: true, outcome: 'mapped', expect: { [`${G}.isDeviceFlowEnabled`]: true } },
+  // API 67 fields of the ECA: the examples run at API 66, so they are reported, not written
+  'oauthConfig.isDPopEnabled': { value: true, outcome: 'attention', expect: {} },
+  'oauthConfig.isEnforceRefreshTokenTTL': { value: true, outcome: 'attention', expect: {} },
+  'oauthConfig.isPKImTLSEnabled': { value: true, outcome: 'attention', expect: {} },
+  'oauthConfig.isIpBindingEnabled': { value: true, outcome: 'attention', expect: {} },
   'oauthConfig.consumerKey': { value: '3MVG9key', outcome: 'dropped', expect: {} },
   'oauthConfig.consumerSecret': { value: 'S3CRET', outcome: 'dropped', expect: {} },
   'oauthConfig.scopes': {

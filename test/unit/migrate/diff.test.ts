@@ -69,6 +69,20 @@ describe('migrate/diff: what a deploy would change in the target', () => {
     expect(diffEca(bare, withValues(pem, 'globalOauthSettings', { certificate: 'MIIC'.repeat(40) })).fields.map((f) => f.field)).to.deep.equal(['certificate']);
   });
 
+  it('compares certificates by their DER bytes: padding aside, and every certificate of a chain counts', () => {
+    const { desired } = migrate(source, undefined);
+    const target = asDeployed(desired);
+    // 'MIIBAA' and 'MIIBAA==' are the same bytes; Salesforce may return either form
+    const padded = withValues(target, 'globalOauthSettings', { certificate: 'MIIBAA==' });
+    const unpadded = withValues(desired, 'globalOauthSettings', { certificate: '-----BEGIN CERTIFICATE-----\nMIIBAA\n-----END CERTIFICATE-----\n' });
+    expect(diffEca(padded, unpadded).status).to.equal('unchanged');
+    // a chain that adds an intermediate certificate is a change, though its first certificate is the same
+    const leaf = '-----BEGIN CERTIFICATE-----\nMIIBAA==\n-----END CERTIFICATE-----\n';
+    const chain = `${leaf}-----BEGIN CERTIFICATE-----\nMIICAA==\n-----END CERTIFICATE-----\n`;
+    const current = withValues(target, 'globalOauthSettings', { certificate: leaf });
+    expect(diffEca(current, withValues(desired, 'globalOauthSettings', { certificate: chain })).fields.map((f) => f.field)).to.deep.equal(['certificate']);
+  });
+
   it('lists every field that differs, satellites matched by part and not by name', () => {
     const current = fixtureEca(INFORMATICA_HEAD);
     const { diff } = migrate(source, current);

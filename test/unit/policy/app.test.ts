@@ -147,6 +147,18 @@ describe('policy/app: one model for ECAs and Connected Apps', () => {
     expect(secureEca({ globalOauthSettings: { certificate: '${SF_CERT}' } }).flows.jwtBearer).to.equal(true);
   });
 
+  it('records that a consumer secret is written, or a placeholder for one, and never keeps the secret', () => {
+    const eca = secureEca({ globalOauthSettings: { consumerSecret: 'S3CRET-ECA-VALUE' } });
+    const ca = secureConnectedApp({ oauthConfig: { consumerSecret: 'S3CRET-CA-VALUE' } });
+    expect(eca.consumerSecret).to.equal('value');
+    expect(ca.consumerSecret).to.equal('value');
+    expect(JSON.stringify([eca, ca])).to.not.match(/S3CRET/);
+    expect(secureEca({ globalOauthSettings: { consumerSecret: '${ACME_SECRET}' } }).consumerSecret).to.equal('placeholder');
+    expect(secureEca().consumerSecret).to.equal(undefined);
+    expect(fieldPath(eca, 'consumerSecret')).to.equal('globalOauthSettings.consumerSecret');
+    expect(fieldPath(ca, 'consumerSecret')).to.equal('connectedApp.oauthConfig.consumerSecret');
+  });
+
   it('injects org facts untouched', () => {
     const app = secureEca({}, { runAsUser: { username: 'int@acme.example', isApiOnly: true }, org: { id: '00D000000000001', name: 'prod' }, tokenUsage: { tokens: 3 } });
     expect(app.facts).to.deep.equal({

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { generate } from 'selfsigned';
 import type { AuditedApp } from '../../../src/domain/policy/app.js';
-import { type Finding, RULE_IDS, RULES, runRules } from '../../../src/domain/policy/rules.js';
+import { type Finding, RULE_IDS, RULES, ruleById, runRules, severityRank } from '../../../src/domain/policy/rules.js';
 import { CTX, findingsOf, NOW, secureConnectedApp, secureEca } from './helpers.js';
 
 const covered = { fires: new Set<string>(), quiet: new Set<string>() };
@@ -252,17 +252,29 @@ describe('policy/rules: the catalogue', () => {
   });
 
   describe('scope-refresh-token-unneeded', () => {
-    it('fires on RefreshToken with client credentials or JWT bearer', () => {
-      const [f] = fires(
-        'scope-refresh-token-unneeded',
-        secureEca({ globalOauthSettings: { isClientCredentialsFlowEnabled: true }, oauthPolicies: { isClientCredentialsFlowEnabled: true, clientCredentialsFlowUser: 'int@acme.example' } })
-      );
+    const ccOnly = {
+      globalOauthSettings: { callbackUrl: undefined, isClientCredentialsFlowEnabled: true },
+      oauthPolicies: { isClientCredentialsFlowEnabled: true, clientCredentialsFlowUser: 'int@acme.example' },
+    };
+
+    it('fires on RefreshToken for an app whose only flow is client credentials', () => {
+      const [f] = fires('scope-refresh-token-unneeded', secureEca(ccOnly));
       expect(f.fix?.set).to.deep.equal({ commaSeparatedOauthScopes: 'Api' });
+      expect(f.message).to.contain('client credentials');
+      fires('scope-refresh-token-unneeded', secureConnectedApp({ oauthConfig: { callbackUrl: undefined, isClientCredentialEnabled: true, scopes: ['Api', 'RefreshToken'] } }));
     });
 
-    it('is quiet for interactive apps', () => {
+    it('never fires for an app with a certificate (JWT bearer): the flow checks earlier approvals that include RefreshToken', () => {
+      const jwt = secureEca({ globalOauthSettings: { callbackUrl: undefined, certificate: '${ACME_CERT}' } });
+      quiet('scope-refresh-token-unneeded', jwt);
+      quiet('scope-refresh-token-unneeded', secureEca({ ...ccOnly, globalOauthSettings: { ...ccOnly.globalOauthSettings, certificate: '${ACME_CERT}' } }));
+      quiet('scope-refresh-token-unneeded', secureConnectedApp({ oauthConfig: { scopes: ['Api', 'RefreshToken'], certificate: '${CERT}' } }));
+    });
+
+    it('is quiet for interactive apps, and for client credentials next to an interactive flow', () => {
       quiet('scope-refresh-token-unneeded', secureEca());
-      quiet('scope-refresh-token-unneeded', secureConnectedApp({ oauthConfig: { scopes: ['Api'], certificate: '${CERT}' } }));
+      quiet('scope-refresh-token-unneeded', secureEca({ ...ccOnly, globalOauthSettings: { isClientCredentialsFlowEnabled: true } }));
+      quiet('scope-refresh-token-unneeded', secureEca({ ...ccOnly, globalOauthSettings: { ...ccOnly.globalOauthSettings, isDeviceFlowEnabled: true } }));
     });
   });
 
@@ -335,7 +347,8 @@ describe('policy/rules: the catalogue', () => {
       const expired = await certificate(new Date(NOW.getTime() - 2 * DAY));
       const expiring = await certificate(new Date(NOW.getTime() + 10 * DAY));
       const weak = await certificate(new Date(NOW.getTime() + 365 * DAY), 1024);
-      expect(fires('jwt-certificate-expired', secureEca({ globalOauthSettings: { certificate: expired } }))[0].message).to.match(/CN=acme-jwt\) expired on 2026-06-29/);
+      const [gone] = fires('jwt-certificate-expired', secureEca({ globalOauthSettings: { certificate: expired } }));
+      expect(gone.message).to.match(/CN=acme-jwt\) expired on 2026-06-29/);
       quiet('jwt-certificate-expiring', secureEca({ globalOauthSettings: { certificate: expired } }));
       const [soon] = fires('jwt-certificate-expiring', secureConnectedApp({ oauthConfig: { certificate: expiring } }));
       expect(soon.message).to.match(/in 10 days/);
@@ -343,6 +356,22 @@ describe('policy/rules: the catalogue', () => {
       quiet('jwt-certificate-expired', secureConnectedApp({ oauthConfig: { certificate: expiring } }));
       fires('jwt-certificate-unreadable', secureEca({ globalOauthSettings: { certificate: 'MIIBroken' } }));
       expect(fires('jwt-certificate-weak-key', secureEca({ globalOauthSettings: { certificate: weak } }))[0].message).to.match(/1024 bits/);
+    });
+
+    it('treats expiry as key hygiene below high: Salesforce accepts JWTs for an expired certificate (SE q/313488)', async function () {
+      this.timeout(20_000);
+      const expired = await certificate(new Date(NOW.getTime() - 2 * DAY));
+      const expiring = await certificate(new Date(NOW.getTime() + 10 * DAY));
+      const [gone] = fires('jwt-certificate-expired', secureEca({ globalOauthSettings: { certificate: expired } }));
+      const [soon] = fires('jwt-certificate-expiring', secureEca({ globalOauthSettings: { certificate: expiring } }));
+      for (const f of [gone, soon]) expect(severityRank(f.severity), f.ruleId).to.be.lessThan(severityRank('high'));
+      expect(gone.severity).to.equal('medium');
+      expect(gone.message).to.match(/rotate/i);
+      for (const id of ['jwt-certificate-expired', 'jwt-certificate-expiring']) {
+        const r = ruleById(id);
+        expect(`${r?.rationale} ${r?.remediation}`, id).to.not.match(/refuse|fails|is down|outage/i);
+        expect(r?.rationale, id).to.match(/hygiene/i);
+      }
     });
 
     it('is quiet for a valid certificate, a bare-base64 one, and a placeholder', async () => {
@@ -361,6 +390,56 @@ describe('policy/rules: the catalogue', () => {
       expect(f.field).to.equal('connectedApp');
       expect(f.location?.file).to.match(/Acme_Legacy\.connectedApp-meta\.xml$/);
       quiet('connected-app-should-migrate', secureEca());
+    });
+  });
+
+  describe('rule texts say what the sources say', () => {
+    it('connected-app-should-migrate: creation is blocked in the UI and the Metadata API, Support can re-enable it, package installs still create them', () => {
+      const r = ruleById('connected-app-should-migrate');
+      expect(r?.rationale).to.match(/Metadata API/);
+      expect(r?.rationale).to.match(/Support/);
+      expect(r?.rationale).to.match(/package/i);
+      expect(r?.rationale).to.not.match(/sandbox refresh|cannot be recreated/i);
+    });
+
+    it('client-credentials-run-as-not-api-only: Help recommends API Only, the Metadata API reference says the user must have it', () => {
+      const r = ruleById('client-credentials-run-as-not-api-only');
+      expect(r?.rationale).to.match(/recommends/);
+      expect(r?.rationale).to.match(/must/);
+    });
+
+    it('names no command that does not exist', () => {
+      for (const r of RULES) expect(`${r.remediation} ${r.rationale}`, r.id).to.not.contain('sf eca validate');
+    });
+  });
+
+  describe('consumer-secret-in-source', () => {
+    it('fires, critical, on a consumer secret written in an ECA or a Connected App file, and never shows it', () => {
+      const [eca] = fires('consumer-secret-in-source', secureEca({ globalOauthSettings: { consumerSecret: 'S3CRET-ECA' } }));
+      expect(eca.severity).to.equal('critical');
+      expect(eca.field).to.equal('globalOauthSettings.consumerSecret');
+      expect(eca.location?.file).to.match(/glbloauth/);
+      expect(eca.location?.line).to.be.a('number');
+      const [ca] = fires('consumer-secret-in-source', secureConnectedApp({ oauthConfig: { consumerSecret: 'S3CRET-CA' } }));
+      expect(ca.field).to.equal('connectedApp.oauthConfig.consumerSecret');
+      expect(JSON.stringify([eca, ca, ruleById('consumer-secret-in-source')])).to.not.contain('S3CRET');
+      expect(eca.fix, 'no automatic fix: a fix would print the secret in its diff').to.equal(undefined);
+    });
+
+    it('is quiet without a secret, for a placeholder a pipeline fills, and for an app read from an org', () => {
+      quiet('consumer-secret-in-source', secureEca());
+      quiet('consumer-secret-in-source', secureEca({ globalOauthSettings: { consumerSecret: '${ACME_SECRET}' } }));
+      const fromOrg = { ...secureEca({ globalOauthSettings: { consumerSecret: 'S3CRET' } }), source: { files: {}, locations: {} } };
+      quiet('consumer-secret-in-source', fromOrg);
+    });
+  });
+
+  describe('device-flow apps are public clients for refresh tokens', () => {
+    const device = { globalOauthSettings: { callbackUrl: undefined, isDeviceFlowEnabled: true, isSecretRequiredForRefreshToken: false, isRefreshTokenRotationEnabled: true } };
+    it('asks a device-flow app for rotation, not for a secret its devices cannot hold', () => {
+      quiet('refresh-token-secret-not-required', secureEca(device));
+      quiet('public-client-refresh-token-not-rotated', secureEca(device));
+      fires('public-client-refresh-token-not-rotated', secureEca({ globalOauthSettings: { ...device.globalOauthSettings, isRefreshTokenRotationEnabled: false } }));
     });
   });
 

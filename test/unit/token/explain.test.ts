@@ -65,6 +65,7 @@ const ccCtx = (over: Partial<ExplainContext> = {}, appOver: Partial<AppTokenSett
 const oauth = (error: string, description: string, status = 400): TokenFailure => ({ stage: 'token', status, error, description });
 const NO_CC_USER = oauth('invalid_grant', 'no client credentials user enabled');
 const INVALID_ASSERTION = oauth('invalid_grant', 'invalid assertion');
+const APP_NOT_FOUND = oauth('app_not_found', 'External client app is not installed in this org');
 
 type Case = { f: TokenFailure; c: ExplainContext; meaning: string[]; actions?: string[] };
 
@@ -86,8 +87,8 @@ const CASES: Record<ExplanationId, Case> = {
   'app-just-saved': {
     f: oauth('invalid_client_id', 'client identifier invalid'),
     c: ccCtx({ appSavedMinutesAgo: 3.4 }),
-    meaning: ['saved in admin@acme.example 3 minute(s) ago', 'up to about 10'],
-    actions: ['Wait a few minutes', 'sf eca token verify --name Acme_CI --flow client-credentials --target-org admin@acme.example'],
+    meaning: ['saved in admin@acme.example 3 minute(s) ago', 'up to about 30 minutes'],
+    actions: ['Wait and run the command again', 'sf eca token verify --name Acme_CI --flow client-credentials --target-org admin@acme.example'],
   },
   'client-id-unknown': { f: oauth('invalid_client_id', 'client identifier invalid'), c: ccCtx({ appSavedMinutesAgo: 600 }), meaning: [`does not know Acme_CI's consumer key (${KEY}`] },
   'client-secret-wrong': {
@@ -97,11 +98,24 @@ const CASES: Record<ExplanationId, Case> = {
     actions: ['Consumer Key and Secret', 'SF_ECA_CLIENT_SECRET', '--secret-stdin'],
   },
   'user-in-other-org': {
-    f: oauth('invalid_client', 'External client app is not installed in this org'),
+    f: APP_NOT_FOUND,
     c: jwtCtx({ username: 'ops@other.example', user: { username: 'ops@other.example', found: false, permissionSets: [] } }),
-    meaning: ['ops@other.example is not a user of ci@acme.example', 'not installed'],
+    meaning: ['ops@other.example is not a user of ci@acme.example'],
   },
-  'app-not-installed': { f: oauth('invalid_client', 'External client app is not installed in this org'), c: ccCtx({}, { installed: true, namespacePrefix: 'acme' }), meaning: ['not installed', 'package acme'] },
+  'app-not-preauthorized': {
+    f: APP_NOT_FOUND,
+    c: jwtCtx(),
+    meaning: ['Acme_CI exists in ci@acme.example', 'also answers when the user is not pre-authorized', "ci@acme.example's profile Standard User is not among them"],
+    actions: ['commaSeparatedProfile to "Integration User, Standard User"'],
+  },
+  'app-propagating': { f: APP_NOT_FOUND, c: ccCtx({ appSavedMinutesAgo: 12 }), meaning: ['exists in admin@acme.example and was saved 12 minute(s) ago', 'up to about 30 minutes'], actions: ['Wait and run the command again'] },
+  'app-not-installed': { f: APP_NOT_FOUND, c: ccCtx({}, { installed: true, namespacePrefix: 'acme' }), meaning: ['app_not_found', 'package acme'], actions: ['--client-id'] },
+  'app-not-found': {
+    f: APP_NOT_FOUND,
+    c: jwtCtx({ user: { username: 'ci@acme.example', found: true, active: true, profile: 'Integration User', permissionSets: [] }, appSavedMinutesAgo: 600 }),
+    meaning: ['Acme_CI exists in ci@acme.example, yet Salesforce answered "app_not_found"', 'not pre-authorized', 'up to about 30 minutes'],
+    actions: ['Permitted Users', 'sf org display --target-org ci@acme.example'],
+  },
   'cc-off-in-policies': {
     f: NO_CC_USER,
     c: ccCtx({}, { clientCredentialsInPolicies: false }),
@@ -124,18 +138,19 @@ const CASES: Record<ExplanationId, Case> = {
   },
   'cc-no-user': { f: NO_CC_USER, c: ccCtx({ runAsUser: undefined }, { clientCredentialsInSettings: undefined, clientCredentialsInPolicies: undefined, installed: true }), meaning: ['no usable run-as user'] },
   'audience-sandbox': {
-    f: oauth('invalid_grant', 'audience is invalid [audience=https://login.salesforce.com login=https://test.salesforce.com/]'),
-    c: jwtCtx({ isSandbox: undefined, audienceSource: 'flag' }),
-    meaning: ['is a sandbox, which accepts the JWT audience https://test.salesforce.com; the assertion named https://login.salesforce.com'],
-    actions: ['without --audience', 'SF_AUDIENCE_URL=https://test.salesforce.com sf org login jwt'],
+    // a "[audience=... login=...]" tail is @salesforce/core's, never Salesforce's: it must not be read
+    f: oauth('invalid_grant', 'audience is invalid [audience=https://test.salesforce.com login=https://login.salesforce.com/]'),
+    c: jwtCtx({ isSandbox: true, audienceSource: 'flag', tokenEndpoint: 'https://acme--uat.sandbox.my.salesforce.com/services/oauth2/token' }),
+    meaning: ['is a sandbox (Organization.IsSandbox true), which accepts the JWT audience https://test.salesforce.com or its My Domain URL https://acme--uat.sandbox.my.salesforce.com', 'the assertion named https://login.salesforce.com'],
+    actions: ['without --audience', '--audience https://acme--uat.sandbox.my.salesforce.com', 'SF_AUDIENCE_URL=https://test.salesforce.com sf org login jwt'],
   },
   'audience-production': {
-    f: oauth('invalid_grant', 'audience is invalid [audience=https://test.salesforce.com login=https://login.salesforce.com/]'),
+    f: oauth('invalid_grant', 'audience is invalid'),
     c: jwtCtx({ audience: 'https://test.salesforce.com' }),
-    meaning: ['is a production org, which accepts the JWT audience https://login.salesforce.com'],
+    meaning: ['is a production org (Organization.IsSandbox false), which accepts the JWT audience https://login.salesforce.com'],
     actions: ['--audience https://login.salesforce.com'],
   },
-  'audience-invalid': { f: oauth('invalid_grant', 'audience is invalid'), c: jwtCtx({ isSandbox: undefined, audience: 'https://x.example' }), meaning: ['does not accept the JWT audience https://x.example'] },
+  'audience-invalid': { f: oauth('invalid_grant', 'audience is invalid'), c: jwtCtx({ isSandbox: undefined, audience: 'https://x.example' }), meaning: ['does not accept the JWT audience https://x.example'], actions: ['https://acme.my.salesforce.com'] },
   'key-mismatch': {
     f: INVALID_ASSERTION,
     c: jwtCtx({ key: match({ matches: false, keyFingerprint: 'BB:BB' }) }),
@@ -144,12 +159,6 @@ const CASES: Record<ExplanationId, Case> = {
   },
   'no-certificate': { f: INVALID_ASSERTION, c: jwtCtx({ key: undefined, app: app({ certificate: undefined }) }), meaning: ['Acme_CI has no certificate'], actions: ['Enable JWT Bearer Flow'] },
   'certificate-unreadable': { f: INVALID_ASSERTION, c: jwtCtx({ key: undefined, app: app({ certificate: '${CI_CERT}' }) }), meaning: ['the placeholder "${CI_CERT}"'] },
-  'certificate-expired': {
-    f: INVALID_ASSERTION,
-    c: jwtCtx({ key: match({ expired: true }) }),
-    meaning: ["matches Acme_CI's certificate (CN=Acme CI, SHA-256 fingerprint 12:34:56), but the certificate expired on 2027-01-01"],
-    actions: ['openssl req -new -x509 -key ci.key -days 365'],
-  },
   'assertion-invalid': { f: INVALID_ASSERTION, c: jwtCtx(), meaning: ['did not accept the assertion (iss 3MVG9appKey, sub ci@acme.example', 'may have changed since'] },
   'clock-skew': { f: oauth('invalid_grant', 'expired authorization code'), c: jwtCtx({ clockSkewSeconds: 420 }), meaning: ["This computer's clock is 420 seconds behind Salesforce's"], actions: ['NTP'] },
   'assertion-expired': { f: oauth('invalid_grant', 'expired authorization code'), c: jwtCtx({ clockSkewSeconds: 2 }), meaning: ['read the assertion as expired', 'within a minute'] },
@@ -171,7 +180,7 @@ const CASES: Record<ExplanationId, Case> = {
       'sf org assign permset --name CI_Deployer --on-behalf-of ci@acme.example --target-org ci@acme.example',
     ],
   },
-  'not-admin-approved': { f: oauth('invalid_app_access', 'user is not admin approved to access this app'), c: ccCtx(), meaning: ['the run-as user integration@acme.example is not one'] },
+  'not-admin-approved': { f: oauth('invalid_app_access', 'user is not admin approved to access this app'), c: jwtCtx({ user: undefined }), meaning: ['admits only pre-authorized users, and ci@acme.example is not one'] },
   'user-not-approved': {
     f: oauth('invalid_grant', "user hasn't approved this consumer"),
     c: jwtCtx({ app: app({ permittedUsers: 'AllSelfAuthorized' }) }),
@@ -213,12 +222,42 @@ describe('token failure explanations (one table)', () => {
   it('the precise cause wins over the general row for the same answer', () => {
     // the same "invalid assertion" answer, three causes by the facts
     expect(explainFailure(INVALID_ASSERTION, jwtCtx({ key: match({ matches: false, expired: true }) })).cause).to.equal('key-mismatch');
-    expect(explainFailure(INVALID_ASSERTION, jwtCtx({ key: match({ expired: true }) })).cause).to.equal('certificate-expired');
+    // an expired certificate is not a cause: Salesforce accepts JWTs for it (SE q/313488), so the answer says so
+    const expired = explainFailure(INVALID_ASSERTION, jwtCtx({ key: match({ expired: true }) }));
+    expect(expired.cause).to.equal('assertion-invalid');
+    expect(expired.meaning).to.contain('not the cause');
     expect(explainFailure(INVALID_ASSERTION, jwtCtx()).cause).to.equal('assertion-invalid');
     // a pre-authorized app whose user is unknown is about the user, not the profile
     expect(explainFailure(oauth('invalid_app_access', 'user is not admin approved to access this app'), jwtCtx({ user: { username: 'x', found: false, permissionSets: [] } })).cause).to.equal('user-unknown');
     // the client credentials flow off in the policies is named before the missing run-as user
     expect(explainFailure(NO_CC_USER, ccCtx({}, { clientCredentialsInPolicies: false, runAs: undefined })).cause).to.equal('cc-off-in-policies');
+  });
+
+  it('app_not_found for an app that exists: pre-authorization and propagation first, never "deploy the app"', () => {
+    const x = explainFailure(APP_NOT_FOUND, jwtCtx({ user: { username: 'ci@acme.example', found: true, active: true, profile: 'Integration User', permissionSets: [] } }));
+    expect(x.cause).to.equal('app-not-found');
+    expect(x.meaning.indexOf('pre-authorized')).to.be.lessThan(x.meaning.indexOf('another org'));
+    expect(x.meaning.indexOf('propagates')).to.be.lessThan(x.meaning.indexOf('another org'));
+    expect(x.actions[0]).to.contain('pre-authorized');
+    for (const c of [jwtCtx(), ccCtx(), ccCtx({ appSavedMinutesAgo: 5 }), ccCtx({}, { installed: true })]) {
+      expect(explainFailure(APP_NOT_FOUND, c).actions.join('\n')).to.not.match(/^Deploy /m);
+    }
+    // Salesforce's wording alone, without the error code, is recognised too
+    expect(explainFailure(oauth('invalid_client', 'External client app is not installed in this org'), ccCtx()).cause).to.equal('app-not-found');
+  });
+
+  it('client credentials: an "admin approved" answer is not about the run-as user, and Full gives no API access', () => {
+    expect(explainFailure(oauth('invalid_app_access', 'user is not admin approved to access this app'), ccCtx()).cause).to.equal('token-refused');
+    const rest = explainFailure({ stage: 'rest', status: 403, error: 'INSUFFICIENT_ACCESS', description: 'no api scope' }, ccCtx({}, { scopes: ['Full', 'RefreshToken'] }));
+    expect(rest.cause).to.equal('api-scope-missing');
+    expect(rest.meaning).to.contain('never carries Full');
+    expect(explainFailure({ stage: 'rest', status: 403, error: 'INSUFFICIENT_ACCESS', description: 'x' }, jwtCtx({ app: app({ scopes: ['Full'] }) })).cause).to.equal('rest-refused');
+  });
+
+  it('never reads the audience from an "[audience=... login=...]" tail, only from Organization.IsSandbox', () => {
+    const tail = oauth('invalid_grant', 'audience is invalid [audience=https://login.salesforce.com login=https://test.salesforce.com/]');
+    expect(explainFailure(tail, jwtCtx({ isSandbox: false })).cause).to.equal('audience-production');
+    expect(explainFailure(tail, jwtCtx({ isSandbox: undefined })).cause).to.equal('audience-invalid');
   });
 
   it('every stage ends in a general row, so no failure is left unexplained', () => {
@@ -229,10 +268,15 @@ describe('token failure explanations (one table)', () => {
   });
 
   it('asks for the facts a failure needs, and only those', () => {
-    expect(factsWanted(INVALID_ASSERTION, 'jwt-bearer')).to.deep.equal({ user: true, runAsUser: false, appSavedAt: false });
-    expect(factsWanted(NO_CC_USER, 'client-credentials')).to.deep.equal({ user: false, runAsUser: true, appSavedAt: false });
-    expect(factsWanted(oauth('invalid_client_id', 'client identifier invalid'), 'client-credentials')).to.deep.equal({ user: false, runAsUser: false, appSavedAt: true });
-    expect(factsWanted({ stage: 'token', status: 503 }, 'jwt-bearer')).to.deep.equal({ user: false, runAsUser: false, appSavedAt: false });
-    expect(factsWanted({ stage: 'rest', status: 401 }, 'jwt-bearer')).to.deep.equal({ user: false, runAsUser: false, appSavedAt: false });
+    const none = { user: false, runAsUser: false, appSavedAt: false, isSandbox: false };
+    expect(factsWanted(INVALID_ASSERTION, 'jwt-bearer')).to.deep.equal({ ...none, user: true });
+    expect(factsWanted(NO_CC_USER, 'client-credentials')).to.deep.equal({ ...none, runAsUser: true });
+    expect(factsWanted(oauth('invalid_client_id', 'client identifier invalid'), 'client-credentials')).to.deep.equal({ ...none, appSavedAt: true });
+    expect(factsWanted(APP_NOT_FOUND, 'jwt-bearer')).to.deep.equal({ ...none, user: true, appSavedAt: true });
+    expect(factsWanted(oauth('invalid_grant', 'audience is invalid'), 'jwt-bearer')).to.deep.equal({ ...none, user: true, isSandbox: true });
+    // permitted-users policies do not apply to the run-as user: an "admin approved" answer needs no run-as facts
+    expect(factsWanted(oauth('invalid_app_access', 'user is not admin approved to access this app'), 'client-credentials')).to.deep.equal(none);
+    expect(factsWanted({ stage: 'token', status: 503 }, 'jwt-bearer')).to.deep.equal(none);
+    expect(factsWanted({ stage: 'rest', status: 401 }, 'jwt-bearer')).to.deep.equal(none);
   });
 });
