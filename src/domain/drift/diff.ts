@@ -101,7 +101,8 @@ function normaliseValues(values: MetadataValues): MetadataValues {
   return out;
 }
 
-function normaliseEca(eca: Eca): Eca {
+/** The app with what is never drift taken out or canonicalised (org-scoped values, rotate switches, certificate encoding). */
+export function normaliseEca(eca: Eca): Eca {
   const parts: Record<string, Component> = {};
   for (const [part, c] of Object.entries(eca.parts) as Array<[EcaPart, Component | undefined]>) {
     if (c) parts[part] = { type: c.type, fullName: c.fullName, values: normaliseValues(c.values) };

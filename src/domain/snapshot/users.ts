@@ -30,7 +30,7 @@ export const SANDBOX_USERNAME_SOURCE = 'Salesforce Help "Users and Contacts" (sa
 
 /** The sandbox name in an org's My Domain URL, or undefined for production and other orgs. */
 export function sandboxNameFromUrl(url: string): string | undefined {
-  const m = /^https:\/\/[A-Za-z0-9-]+?--([A-Za-z0-9]+)\.sandbox\.my\.salesforce\.[a-z.]+\/?$/i.exec(url.trim());
+  const m = /^https:\/\/[A-Za-z0-9-]+?--([A-Za-z0-9]+)\.sandbox\.my\.salesforce\.(?:com|mil)\/?$/i.exec(url.trim());
   return m ? m[1].toLowerCase() : undefined;
 }
 
