@@ -87,7 +87,13 @@ export function verifySnapshot(manifest: SnapshotManifest, files: ReadonlyMap<st
     if (actual !== f.sha256) problems.push({ kind: 'tampered', path: f.path, component, expected: f.sha256, actual });
     else verified++;
   }
-  if (manifest.credentials.included && !files.has(VAULT_FILE)) problems.push({ kind: 'missing', path: VAULT_FILE });
+  if (manifest.credentials.included) {
+    if (!files.has(VAULT_FILE)) problems.push({ kind: 'missing', path: VAULT_FILE });
+    const ecas = new Set(manifest.apps.filter((a) => a.kind === 'eca').map((a) => a.name.toLowerCase()));
+    for (const app of manifest.credentials.apps) {
+      if (!ecas.has(app.toLowerCase())) problems.push({ kind: 'inconsistent', path: MANIFEST_FILE, message: `credentials are listed for "${app}", which is not an External Client App of the snapshot` });
+    }
+  }
   for (const path of [...files.keys()].sort()) {
     if (path.startsWith(`${SOURCE_ROOT}/`) && !listed.has(path)) problems.push({ kind: 'unexpected', path });
   }

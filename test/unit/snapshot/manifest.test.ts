@@ -172,6 +172,13 @@ describe('snapshot/verify: a snapshot folder against its manifest', () => {
     expect(isSafeRelativePath('source/main/default/x.eca-meta.xml')).to.equal(true);
   });
 
+  it('refuses credentials listed for an app the snapshot does not have', () => {
+    const m = structuredClone(plan.manifest);
+    if (m.credentials.included) m.credentials.apps.push('Ghost');
+    const v = verifySnapshot(m, intact());
+    expect(v.problems).to.deep.equal([{ kind: 'inconsistent', path: MANIFEST_FILE, message: 'credentials are listed for "Ghost", which is not an External Client App of the snapshot' }]);
+  });
+
   it('refuses a format it does not know, instead of passing it', () => {
     const m = { ...structuredClone(plan.manifest), formatVersion: 2 } as unknown as SnapshotManifest;
     const v = verifySnapshot(m, intact());
