@@ -73,7 +73,11 @@ describe('drift/diff: the differences between two sets of apps', () => {
     const other = (await makeCert(365, -1, 'acme-jwt-2')).cert;
     const bare = certificateBody(cert);
     const wrapped = `-----BEGIN CERTIFICATE-----\r\n${bare.match(/.{1,76}/g)!.join('\r\n')}\r\n-----END CERTIFICATE-----`;
-    for (const rightCert of [bare, wrapped, `  ${cert}\n\n`]) {
+    // same DER, other text: no padding, the URL-safe alphabet (text comparison would call these different)
+    const unpadded = bare.replace(/=+$/, '');
+    const urlSafe = bare.replace(/\+/g, '-').replace(/\//g, '_');
+    expect(urlSafe).not.to.equal(bare);
+    for (const rightCert of [bare, wrapped, `  ${cert}\n\n`, unpadded, urlSafe]) {
       const result = diff([inOrgA('Acme_CI', { globalOauthSettings: { certificate: cert } })], [inOrgB('Acme_CI', { globalOauthSettings: { certificate: rightCert } })]);
       expect(result.identical, rightCert.slice(0, 30)).to.equal(true);
     }
