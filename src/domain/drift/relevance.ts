@@ -52,6 +52,8 @@ export const RULE_RELEVANCE: Readonly<Record<string, RuleRelevance>> = {
   'connected-app-should-migrate': { points: ['app'] },
   'oauth-policies-not-in-source': { points: ['oauthPolicies'] },
   'app-unused': { points: ['app'] },
+  // a secret is never drift (normalised away), but a difference in whether one is written still points here
+  'consumer-secret-in-source': { points: ['consumerSecret'] },
 };
 
 /** Rules of the catalogue that no metadata field drives: org settings, the policy file, and notes about values the audit could not read. */
