@@ -71,7 +71,7 @@ export function classifyConversion(c: ConversionInput, options: ReadinessOptions
       const first = result.problems[0];
       blockers.push({
         code: 'invalid-result',
-        message: `The converted app does not validate (${plural(result.problems.length, 'problem')})${first ? `: ${first.message}` : ''}.`,
+        message: `The converted app does not validate (${plural(result.problems.length, 'problem')})${first ? `: ${first.message.replace(/\.$/, '')}` : ''}.`,
       });
     }
   }
