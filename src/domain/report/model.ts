@@ -6,6 +6,20 @@
  *
  * No secret or token has a field here. Free text from client orgs (names, labels, descriptions,
  * finding messages) is carried as text; renderers escape it.
+ *
+ * Where each input of an org comes from (the org floor; none of it costs a request per app):
+ * - apps, audited, conversions: one retrieve of every ECA type, ConnectedApp:* and
+ *   Settings:ExternalClientApp (org/apps.ts readOrgApps); installed ECAs (readInstalledEcas, two
+ *   queries); `SELECT Name FROM ConnectedApplication` (Connected Apps a retrieve leaves out:
+ *   installed from packages); permission set names for convert (`PermissionSet`, one query);
+ *   publishers (Tooling `InstalledSubscriberPackage`, one query).
+ * - audited facts: run-as users (org/facts.ts readRunAsUsers, two queries), org settings (same
+ *   retrieve), token usage (readTokenUsage, one query on OauthToken).
+ * - usage: the same OauthToken query (add UseCount to it for `useCount`).
+ * - logins: LoginHistory of the window, grouped by Application, LoginType, LoginSubType, ApiType
+ *   and UserId (one query; or raw rows through usage.ts groupLoginRows), and the usernames of
+ *   those user ids (one User query).
+ * - secrets: no bulk source is known; leave it out and the report says secret age was not checked.
  */
 import type { AuditedApp } from '../policy/app.js';
 import type { Evaluation } from '../policy/config.js';
