@@ -157,7 +157,9 @@ function checkFile(c: Candidate, apiVersion: number): void {
     c.failure = { problem, line, column };
     return;
   }
-  if (verdict.type !== c.type) {
+  // a Settings member's file has the root element <Name>Settings
+  const expected = c.type === 'Settings' ? `${c.fullName}Settings` : c.type;
+  if (verdict.type !== expected) {
     // a file whose root element is another type than the manifest says (wording UNCONFIRMED)
     c.failure = { problem: `Error parsing file: Element {http://soap.sforce.com/2006/04/metadata}${verdict.type} invalid at this location`, line: 2, column: 1 };
     return;
