@@ -21,6 +21,8 @@ export const KEY_PREFIX = {
   PermissionSetAssignment: '0Pa',
   LoginHistory: '0Ya',
   ScratchOrgInfo: '2SR',
+  /** Publisher: prefix UNCONFIRMED */
+  Publisher: '0Pb',
   /** staged OAuth credentials: the real key prefix is not public (UNCONFIRMED) */
   StagedCredential: '1Sg',
   SetupEntityAccess: '0J0',

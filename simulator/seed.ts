@@ -146,7 +146,23 @@ export type OrgSeed = {
   sandboxOf?: string;
   /** false for an org without My Domain (no custom_domain in userinfo); default true */
   hasMyDomain?: boolean;
+  /** packages installed in the org (the Publisher object lists their publishers) */
+  packages?: PackageSeed[];
 };
+
+export type PackageSeed = { namespace: string; name: string; publisher: string; version?: string };
+
+/**
+ * A seed date: an ISO date, or a time relative to when the seed loads ("-3d", "-26h", "-90m"), so a
+ * committed seed keeps its "last 90 days" meaning.
+ */
+export function seedDate(value: string | undefined, now = Date.now()): string | undefined {
+  if (value === undefined) return undefined;
+  const m = /^-(\d+)([dhm])$/.exec(value.trim());
+  if (!m) return new Date(value).toISOString();
+  const unit = m[2] === 'd' ? 86_400_000 : m[2] === 'h' ? 3_600_000 : 60_000;
+  return new Date(now - Number(m[1]) * unit).toISOString();
+}
 
 export type SeedFile = { orgs: OrgSeed[] };
 

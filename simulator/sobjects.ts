@@ -305,6 +305,19 @@ export const SOBJECTS: readonly SObjectDef[] = [
         })),
   },
   {
+    // the publishers of the org's installed packages, and the org itself (object and fields UNCONFIRMED)
+    name: 'Publisher',
+    keyPrefix: KEY_PREFIX.Publisher,
+    fields: { Id: 'id', Name: 'string', NamespacePrefix: 'string', IsSalesforce: 'boolean', MajorVersion: 'int', MinorVersion: 'int' },
+    rows: (org) => [
+      { Id: org.newIdFor('publisher:self', KEY_PREFIX.Publisher), Name: org.name, NamespacePrefix: null, IsSalesforce: false, MajorVersion: null, MinorVersion: null },
+      ...org.packages.map((p) => {
+        const [major, minor] = (p.version ?? '1.0').split('.').map((n) => Number.parseInt(n, 10));
+        return { Id: org.newIdFor(`publisher:${p.namespace}`, KEY_PREFIX.Publisher), Name: p.publisher, NamespacePrefix: p.namespace, IsSalesforce: false, MajorVersion: major ?? null, MinorVersion: minor ?? null };
+      }),
+    ],
+  },
+  {
     name: 'ScratchOrgInfo',
     keyPrefix: KEY_PREFIX.ScratchOrgInfo,
     available: (org) => org.isDevHub,

@@ -26,7 +26,7 @@ type FieldRef = { path: string[]; pos: number };
 type Resolved = { names: string[]; type: SFieldType; rel?: { name: string; def: SObjectDef; field: string } };
 
 /** An aggregate function of the SELECT list (COUNT(field), COUNT_DISTINCT, MIN, MAX, SUM, AVG). */
-type Aggregate = { fn: string; field?: Resolved; alias: string; raw: string };
+type Aggregate = { fn: string; field?: Resolved; alias: string; raw: string; hidden?: boolean };
 
 /** A HAVING condition: an aggregate or a grouped field compared with a literal. */
 type HavingCond = { kind: 'and' | 'or'; left: HavingCond; right: HavingCond } | { kind: 'cmp'; target: { agg: number } | { group: number }; op: string; value: Literal };
@@ -148,11 +148,16 @@ function plan(soql: string, q: Query, now: number, org?: OrgState): Plan {
   const wherePos = wordAt(soql, 'WHERE');
   const where = q.where ? whereTree(q.where, now) : undefined;
   if (where) checkFields(soql, def, where, wherePos < 0 ? 0 : wherePos);
+  // an aggregate may stand in ORDER BY or HAVING without being selected: it is computed, not returned
   const aggIndex = (fn: { functionName?: string; parameters?: unknown[]; rawValue?: string }): number => {
     const raw = (fn.rawValue ?? `${fn.functionName ?? ''}(${String(fn.parameters?.[0] ?? '')})`).replace(/\s+/g, '').toUpperCase();
     const i = aggregates.findIndex((a) => a.raw === raw);
-    if (i < 0) notSimulated(`an aggregate in ORDER BY or HAVING that the SELECT list lacks (${fn.rawValue ?? ''})`);
-    return i;
+    if (i >= 0) return i;
+    const name = (fn.functionName ?? '').toUpperCase();
+    const param = fn.parameters?.[0];
+    if (!AGGREGATE_FUNCTIONS.has(name) || typeof param !== 'string') notSimulated(`${fn.rawValue ?? name} in ORDER BY or HAVING`);
+    aggregates.push({ fn: name, field: resolveField(soql, def, refOf(soql, param, 0)), alias: `hidden${aggregates.length}`, raw, hidden: true });
+    return aggregates.length - 1;
   };
   const orderPos = wordAt(soql, 'ORDER');
   const clauses: OrderByClause[] = q.orderBy === undefined ? [] : Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy];
@@ -452,7 +457,9 @@ function aggregateRecords(ctx: Context, p: Plan, rows: readonly Row[]): QueryRec
   return results.map((r) => {
     const rec: QueryRecord = { attributes: { type: 'AggregateResult' } };
     p.groupBy.forEach((g, i) => (rec[g.names[g.names.length - 1]] = r.key[i]));
-    p.aggregates.forEach((a, i) => (rec[a.alias] = r.aggs[i]));
+    p.aggregates.forEach((a, i) => {
+      if (!a.hidden) rec[a.alias] = r.aggs[i];
+    });
     return rec;
   });
 }
@@ -571,7 +578,7 @@ export function describeColumns(soql: string, org?: OrgState): { columnMetadata:
     parent.joinColumns.push(column(r.names[1], r.type));
   }
   if (p.countOnly) columns.push({ ...column('expr0', 'int'), aggregate: true, displayName: 'COUNT()' });
-  for (const a of p.aggregates) {
+  for (const a of p.aggregates.filter((x) => !x.hidden)) {
     const type = a.fn === 'COUNT' || a.fn === 'COUNT_DISTINCT' ? 'int' : (a.field?.type ?? 'int');
     columns.push({ ...column(a.alias, type), aggregate: true, displayName: a.alias.startsWith('expr') ? a.fn : a.alias });
   }

@@ -6,7 +6,7 @@
 import { CONNECTED_APP_TYPE, GLOBAL_OAUTH_TYPE, HEADER_TYPE, mdapiPath } from './metadata/components.js';
 import type { MetadataValue, MetadataValues } from './metadata/values.js';
 import { accessToken, consumerKey, consumerSecret, IdFactory, KEY_PREFIX, refreshToken, sameId, to15, to18 } from './ids.js';
-import type { ComponentSeed, LoginSeed, ManageableState, OrgSeed } from './seed.js';
+import { type ComponentSeed, type LoginSeed, type ManageableState, type OrgSeed, type PackageSeed, seedDate } from './seed.js';
 
 export const DEFAULT_API_VERSION = '66.0';
 /** The client id `sf` logs in with. */
@@ -313,6 +313,8 @@ export class OrgState {
   public readonly oauthTokens: OAuthTokenRecord[] = [];
   public readonly loginHistory: LoginHistoryRecord[] = [];
   public readonly scratchOrgInfos: ScratchOrgInfoRecord[] = [];
+  /** installed packages (namespace, name, publisher) */
+  public readonly packages: PackageSeed[];
   public cliUsername: string;
   /** the refresh token `sf` holds for cliUsername (client id PlatformCLI) */
   public cliRefreshToken = '';
@@ -337,6 +339,7 @@ export class OrgState {
     this.sandboxName = seed.sandboxName ?? seed.alias;
     this.sandboxOf = seed.sandboxOf;
     this.hasMyDomain = seed.hasMyDomain ?? true;
+    this.packages = (seed.packages ?? []).map((p) => ({ ...p }));
     this.settings = {
       enableConsumerSecretApiAccess: seed.settings?.enableConsumerSecretApiAccess ?? false,
       enableClientSecretInRestApiAccess: seed.settings?.enableClientSecretInRestApiAccess ?? false,
@@ -399,14 +402,14 @@ export class OrgState {
         appName: t.app,
         userId: user.id,
         useCount: t.useCount ?? 1,
-        lastUsedDate: t.lastUsedDate ?? created,
-        createdDate: t.createdDate ?? created,
+        lastUsedDate: seedDate(t.lastUsedDate) ?? created,
+        createdDate: seedDate(t.createdDate) ?? created,
       });
     }
     for (const l of seed.loginHistory ?? []) {
       const user = this.user(l.username);
       if (!user) throw new Error(`org ${seed.alias}: loginHistory names unknown user ${l.username}`);
-      this.loginHistory.push(loginRow(ids.id(KEY_PREFIX.LoginHistory), user.id, l));
+      this.loginHistory.push(loginRow(ids.id(KEY_PREFIX.LoginHistory), user.id, { ...l, loginTime: seedDate(l.loginTime) }));
     }
   }
 

@@ -84,7 +84,7 @@ describe('simulator: pipeline-login facts', function () {
     const sets = await dev.query<{ PermissionSet: { Name: string; PermissionsApiUserOnly: boolean; IsOwnedByProfile: boolean } }>(
       `SELECT PermissionSet.Name, PermissionSet.PermissionsApiUserOnly, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignment WHERE AssigneeId = '${integration?.id ?? ''}'`
     );
-    expect(sets.records.map((r) => r.PermissionSet)).to.deep.equal([{ attributes: sets.records[0].PermissionSet.attributes, Name: 'Integration_Access', PermissionsApiUserOnly: false, IsOwnedByProfile: false }]);
+    expect(sets.records.map((r) => [r.PermissionSet.Name, r.PermissionSet.PermissionsApiUserOnly, r.PermissionSet.IsOwnedByProfile])).to.deep.equal([['Integration_Access', false, false]]);
     // a user deactivated through the control endpoint
     orgAction(h.sim, 'PATCH', 'dev', '/users/integration%40dev.acme.example', { isActive: false });
     try {
