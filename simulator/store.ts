@@ -218,7 +218,8 @@ const STANDARD_PROFILES: ReadonlyArray<{ name: string; apiOnly: boolean; modifyA
 function permissionSet(names: readonly string[] | undefined, apiOnly: boolean, modifyAllData: boolean): Set<string> {
   const set = new Set(names ?? []);
   if (apiOnly) set.add('ApiUserOnly');
-  if (modifyAllData) set.add('ModifyAllData');
+  // Modify All Data brings View All Data and Customize Application with it, as in Salesforce's admin profiles
+  if (modifyAllData) for (const p of ['ModifyAllData', 'ViewAllData', 'CustomizeApplication']) set.add(p);
   return set;
 }
 
