@@ -332,7 +332,10 @@ export class Deployment {
       const rotateSecret = values.shouldRotateConsumerSecret === true;
       if (rotateKey) values.shouldRotateConsumerKey = false;
       if (rotateSecret) values.shouldRotateConsumerSecret = false;
-      org.ensureCredentials(owner, rotateKey ? consumerKey() : key, rotateSecret ? consumerSecret() : secret);
+      // an ECA's consumer key is fixed once the app exists: a redeploy with another key succeeds and
+      // keeps the old one (a public report, proven live); a new app takes the key it is given
+      const fixedKey = c.type === GLOBAL_OAUTH_TYPE ? org.credentials.get(owner)?.consumerKey : undefined;
+      org.ensureCredentials(owner, rotateKey ? consumerKey() : (fixedKey ?? key), rotateSecret ? consumerSecret() : secret);
     }
     const changed = existing !== undefined && !sameValues(existing.values, values);
     const stored = org.putComponent(c.type, c.fullName, values, user.id);
