@@ -11,6 +11,15 @@
  *   GET    /__sim/requests     request counts per endpoint and the request log
  *   DELETE /__sim/requests     reset the request log
  *   GET    /__sim/orgs         the login line of every org (as printed at start)
+ *   GET    /__sim/orgs/{alias}                    the org's switches, users and apps (never a secret)
+ *   PATCH  /__sim/orgs/{alias}                    change switches: {"settings": {...}, "accessTokenLifetimeSeconds": 5,
+ *                                                 "isDevHub": true, "propagationMinutes": 30, "hasMyDomain": false}
+ *   POST   /__sim/orgs/{alias}/refresh            sandbox refresh {"from"?: alias, "sandboxName"?: name}; answers
+ *                                                 the outcome and the new login line
+ *   POST   /__sim/orgs/{alias}/permissions        {"holder": "<profile or permission set>", "permission": "ViewClientSecret", "enabled": false}
+ *   PATCH  /__sim/orgs/{alias}/users/{username}   {"isActive": false}
+ *   POST   /__sim/orgs/{alias}/apps/{name}/modified   {"minutesAgo": 5} or {"at": "<ISO date>"}
+ *   POST   /__sim/orgs/{alias}/expire-sessions    every access token of the org expires (clients refresh or re-mint)
  *
  * Answers come once the listeners follow the new faults (an unreachable org is closed by then).
  */
@@ -20,6 +29,7 @@ import type { AddressInfo } from 'node:net';
 import type { FaultConfig } from './faults.js';
 import { FaultSpecError, parseFaultSpecs } from './faultSpec.js';
 import type { Simulator } from './server.js';
+import { CONNECTED_APP_TYPE, HEADER_TYPE, type OrgState } from './store.js';
 
 export type ControlEndpoint = { url: string; token: string; close(): Promise<void> };
 
@@ -71,6 +81,101 @@ export function faultConfigOf(body: unknown): FaultConfig {
   return o as FaultConfig;
 }
 
+type Answer = { status: number; body: unknown };
+
+function record(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('send a JSON object');
+  return body as Record<string, unknown>;
+}
+
+/** The org's switches, users and apps, as the control endpoint reports them (no secret, no token). */
+export function describeOrg(org: OrgState): Record<string, unknown> {
+  return {
+    alias: org.alias,
+    orgId: org.orgId,
+    isSandbox: org.isSandbox,
+    sandboxName: org.sandboxName,
+    isDevHub: org.isDevHub,
+    hasMyDomain: org.hasMyDomain,
+    myDomainUrl: org.myDomainUrl,
+    accessTokenLifetimeSeconds: org.accessTokenLifetimeSeconds ?? null,
+    propagationMinutes: org.propagationMinutes,
+    settings: org.settings,
+    users: org.users.map((u) => ({
+      username: u.username,
+      isActive: u.isActive,
+      apiOnly: org.isApiOnly(u),
+      profile: org.profile(u.profileId)?.name,
+      permissionSets: org.userPermissionSets(u).map((p) => p.name),
+    })),
+    permissionSets: org.permissionSets.map((p) => ({ name: p.name, permissions: [...p.permissions].sort() })),
+    apps: [...org.components.values()]
+      .filter((c) => c.type === HEADER_TYPE || c.type === CONNECTED_APP_TYPE)
+      .map((c) => ({ type: c.type, fullName: c.fullName, distributionState: c.values.distributionState ?? null, manageableState: c.manageableState, lastModifiedDate: c.lastModifiedDate })),
+  };
+}
+
+/** The org routes of the control endpoint (see the header). */
+export function orgAction(sim: Simulator, method: string, alias: string, rest: string, body: unknown): Answer {
+  if (!sim.orgs.some((o) => o.alias === alias)) return { status: 404, body: { error: 'not_found', message: `no org "${alias}"` } };
+  const org = sim.org(alias);
+  const route = `${method} ${rest}`;
+  if (route === 'GET ') return { status: 200, body: describeOrg(org) };
+  const b = record(body);
+  if (route === 'PATCH ') {
+    const settings = b.settings === undefined ? {} : record(b.settings);
+    for (const [k, v] of Object.entries(settings)) {
+      if (!(k in org.settings) || typeof v !== 'boolean') throw new BadRequest(`settings.${k}: known boolean settings are ${Object.keys(org.settings).join(', ')}`);
+      (org.settings as Record<string, boolean>)[k] = v;
+    }
+    if (b.accessTokenLifetimeSeconds !== undefined) {
+      if (b.accessTokenLifetimeSeconds !== null && (typeof b.accessTokenLifetimeSeconds !== 'number' || b.accessTokenLifetimeSeconds <= 0)) throw new BadRequest('accessTokenLifetimeSeconds is a positive number or null');
+      org.accessTokenLifetimeSeconds = b.accessTokenLifetimeSeconds ?? undefined;
+    }
+    for (const flag of ['isDevHub', 'hasMyDomain'] as const) {
+      if (b[flag] === undefined) continue;
+      if (typeof b[flag] !== 'boolean') throw new BadRequest(`${flag} is true or false`);
+      org[flag] = b[flag];
+    }
+    if (b.propagationMinutes !== undefined) {
+      if (typeof b.propagationMinutes !== 'number' || b.propagationMinutes < 0) throw new BadRequest('propagationMinutes is a number');
+      org.propagationMinutes = b.propagationMinutes;
+    }
+    return { status: 200, body: describeOrg(org) };
+  }
+  if (route === 'POST /refresh') {
+    const outcome = sim.refreshSandbox(alias, {
+      ...(typeof b.from === 'string' ? { from: b.from } : {}),
+      ...(typeof b.sandboxName === 'string' ? { sandboxName: b.sandboxName } : {}),
+    });
+    return { status: 200, body: { ...outcome, login: sim.login(alias) } };
+  }
+  if (route === 'POST /permissions') {
+    if (typeof b.holder !== 'string' || typeof b.permission !== 'string' || typeof b.enabled !== 'boolean') throw new BadRequest('send {"holder": "<profile or permission set>", "permission": "<name>", "enabled": true|false}');
+    org.setPermission(b.holder, b.permission, b.enabled);
+    return { status: 200, body: describeOrg(org) };
+  }
+  if (route === 'POST /expire-sessions') return { status: 200, body: { expired: sim.expireSessions(alias) } };
+  const user = /^PATCH \/users\/([^/]+)$/.exec(route);
+  if (user) {
+    const u = org.user(decodeURIComponent(user[1]));
+    if (!u) return { status: 404, body: { error: 'not_found', message: `no user "${decodeURIComponent(user[1])}" in ${alias}` } };
+    if (b.isActive !== undefined) {
+      if (typeof b.isActive !== 'boolean') throw new BadRequest('isActive is true or false');
+      u.isActive = b.isActive;
+    }
+    return { status: 200, body: describeOrg(org) };
+  }
+  const app = /^POST \/apps\/([^/]+)\/modified$/.exec(route);
+  if (app) {
+    const at = typeof b.at === 'string' ? new Date(b.at) : typeof b.minutesAgo === 'number' ? new Date(Date.now() - b.minutesAgo * 60_000) : undefined;
+    if (!at || Number.isNaN(at.getTime())) throw new BadRequest('send {"minutesAgo": n} or {"at": "<ISO date>"}');
+    org.setAppModified(decodeURIComponent(app[1]), at);
+    return { status: 200, body: describeOrg(org) };
+  }
+  return { status: 404, body: { error: 'not_found', message: `no ${method} /__sim/orgs/${alias}${rest}` } };
+}
+
 function authorized(req: IncomingMessage, token: string): boolean {
   const auth = req.headers.authorization;
   const given = (typeof auth === 'string' && /^Bearer\s+(.+)$/i.exec(auth)?.[1]) || (typeof req.headers['x-sim-token'] === 'string' ? req.headers['x-sim-token'] : '');
@@ -107,11 +212,17 @@ export async function startControl(sim: Simulator, opts: { port?: number } = {})
           return send(res, 200, { counts: {} });
         case 'GET /__sim/orgs':
           return send(res, 200, sim.orgs.map((o) => sim.login(o.alias)));
-        default:
+        default: {
+          const org = /^(GET|PATCH|POST) \/__sim\/orgs\/([^/]+)(\/.*)?$/.exec(route);
+          if (org) {
+            const answer = orgAction(sim, org[1], decodeURIComponent(org[2]), org[3] ?? '', org[1] === 'GET' ? {} : await readJson(req));
+            return send(res, answer.status, answer.body);
+          }
           return send(res, 404, { error: 'not_found', message: `no ${route}` });
+        }
       }
     })().catch((e: unknown) => {
-      const status = e instanceof BadRequest || e instanceof FaultSpecError ? 400 : 500;
+      const status = e instanceof BadRequest || e instanceof FaultSpecError ? 400 : e instanceof Error && /is not a sandbox|has no (app|profile)|no org /.test(e.message) ? 409 : 500;
       send(res, status, { error: status === 400 ? 'bad_request' : 'error', message: e instanceof Error ? e.message : String(e) });
     });
   });

@@ -10,6 +10,7 @@ import { isModeled, memberOfPath } from './metadata/components.js';
 import { schemaFor } from './metadata/schema.js';
 import type { MetadataValues } from './metadata/values.js';
 import { filterForVersion } from './metadata/xml.js';
+import { readPermissionSet, type PermissionSetFile } from './metadata/permissionSet.js';
 import { judgeFile, type Position } from './metadata/xsd.js';
 import { consumerKey, consumerSecret } from './ids.js';
 import { type Manifest, parseManifest } from './packageXml.js';
@@ -96,6 +97,8 @@ type Candidate = {
   values?: MetadataValues;
   positions: ReadonlyMap<string, Position>;
   failure?: { problem: string; line?: number; column?: number };
+  /** a PermissionSet file's fields */
+  permissionSet?: PermissionSetFile;
 };
 
 type Deletion = { type: string; fullName: string; fileName: string };
@@ -135,22 +138,41 @@ function members(files: DeployFiles, root: string, manifest: Manifest): Array<{ 
   return out;
 }
 
+/** The org settings the simulator models: Settings member ExternalClientApp (ExternalClientAppSettings). */
+export const ECA_SETTINGS_MEMBER = 'ExternalClientApp';
+
 /** Judges one file through the XSD engine; types the simulator does not model are taken as they are. */
 function checkFile(c: Candidate, apiVersion: number): void {
-  if (!isModeled(c.type) || c.content === undefined) return;
+  if (c.content === undefined) return;
+  if (c.type === 'PermissionSet') {
+    const read = readPermissionSet(c.content);
+    if (!read.ok) c.failure = { problem: read.problem, line: read.line };
+    else c.permissionSet = read.file;
+    return;
+  }
+  if (!isModeled(c.type) && !(c.type === 'Settings' && c.fullName === ECA_SETTINGS_MEMBER)) return;
   const verdict = judgeFile(c.content, apiVersion);
   if (!verdict.ok) {
     const { problem, line, column } = verdict.finding;
     c.failure = { problem, line, column };
     return;
   }
-  if (verdict.type !== c.type) {
+  // a Settings member's file has the root element <Name>Settings
+  const expected = c.type === 'Settings' ? `${c.fullName}Settings` : c.type;
+  if (verdict.type !== expected) {
     // a file whose root element is another type than the manifest says (wording UNCONFIRMED)
     c.failure = { problem: `Error parsing file: Element {http://soap.sforce.com/2006/04/metadata}${verdict.type} invalid at this location`, line: 2, column: 1 };
     return;
   }
   c.values = verdict.values;
   c.positions = verdict.positions;
+}
+
+/** Whether a deployed ExternalClientAppSettings file changes the org's settings. */
+function settingsChange(org: OrgState, values: MetadataValues): boolean {
+  return (['enableClientSecretInRestApiAccess', 'enableConsumerSecretApiAccess', 'enablePackageEcaOauthFromDevOrg'] as const).some(
+    (f) => typeof values[f] === 'boolean' && values[f] !== org.settings[f]
+  );
 }
 
 function sameValues(a: MetadataValues, b: MetadataValues): boolean {
@@ -169,8 +191,8 @@ export class Deployment {
     private readonly ctx: DeployContext,
     private readonly files: DeployFiles,
     private readonly options: DeployOptions,
-    /** the commitFailure fault: the commit fails after every check passed */
-    private readonly commitFailure?: string
+    /** the commitFailure fault, asked with the deploy's types: the commit fails after every check passed */
+    private readonly commitFailure?: (types: readonly string[]) => string | undefined
   ) {
     this.collect();
   }
@@ -184,13 +206,16 @@ export class Deployment {
     for (const c of this.candidates) checkFile(c, apiVersion);
     const valid: Incoming[] = this.candidates.filter((c) => !c.failure && c.values).map((c) => ({ type: c.type, fullName: c.fullName, values: c.values as MetadataValues }));
     const byKey = new Map(this.candidates.map((c) => [componentKey(c.type, c.fullName), c]));
-    for (const p of platformProblems(registry, org, valid, apiVersion)) {
+    const deployedPermissionSets = new Set(this.candidates.filter((c) => c.permissionSet && !c.failure).map((c) => c.fullName));
+    for (const p of platformProblems(registry, org, valid, apiVersion, deployedPermissionSets)) {
       const c = byKey.get(p.key);
       if (c && !c.failure) c.failure = { problem: p.problem, ...positionOf(c.positions, p.field) };
     }
-    if (this.commitFailure && this.candidates.length && this.candidates.every((c) => !c.failure)) {
+    const commitProblem =
+      this.commitFailure && this.candidates.length && this.candidates.every((c) => !c.failure) ? this.commitFailure([...new Set(this.candidates.map((c) => c.type))]) : undefined;
+    if (commitProblem) {
       // Salesforce reports a commit failure on the component it was writing: the last one
-      this.candidates[this.candidates.length - 1].failure = { problem: this.commitFailure };
+      this.candidates[this.candidates.length - 1].failure = { problem: commitProblem };
     }
     const failed = this.candidates.filter((c) => c.failure);
     const passed = this.candidates.filter((c) => !c.failure);
@@ -269,6 +294,7 @@ export class Deployment {
   }
 
   private preview(c: Candidate): DeployMessage {
+    if (c.type === 'Settings' && c.values) return this.message(c, undefined, false, settingsChange(this.ctx.org, c.values));
     const existing = this.ctx.org.component(c.type, c.fullName);
     const values = takeSecrets(c.type, c.values ?? {}).values;
     return this.message(c, existing?.id, !existing, existing !== undefined && !sameValues(existing.values, values));
@@ -280,9 +306,21 @@ export class Deployment {
 
   private applyOne(c: Candidate): DeployMessage {
     const { org, user } = this.ctx;
+    if (c.type === 'Settings' && c.values) {
+      // the org's ExternalClientAppSettings: only the fields the file states change
+      const changed = settingsChange(org, c.values);
+      for (const f of ['enableClientSecretInRestApiAccess', 'enableConsumerSecretApiAccess', 'enablePackageEcaOauthFromDevOrg'] as const) {
+        if (typeof c.values[f] === 'boolean') org.settings[f] = c.values[f];
+      }
+      return this.message(c, undefined, false, changed);
+    }
     const existing = org.component(c.type, c.fullName);
     if (!c.values) {
       const stored = org.putComponent(c.type, c.fullName, {}, user.id, { content: c.content, fileName: c.fileName.slice(c.root.length) });
+      if (c.permissionSet) {
+        const ps = org.upsertPermissionSet(c.fullName, c.permissionSet);
+        stored.id = ps.id;
+      }
       return this.message(c, stored.id, !existing, existing?.content !== c.content);
     }
     const raw = c.values;
@@ -294,7 +332,10 @@ export class Deployment {
       const rotateSecret = values.shouldRotateConsumerSecret === true;
       if (rotateKey) values.shouldRotateConsumerKey = false;
       if (rotateSecret) values.shouldRotateConsumerSecret = false;
-      org.ensureCredentials(owner, rotateKey ? consumerKey() : key, rotateSecret ? consumerSecret() : secret);
+      // an ECA's consumer key is fixed once the app exists: a redeploy with another key succeeds and
+      // keeps the old one (a public report, proven live); a new app takes the key it is given
+      const fixedKey = c.type === GLOBAL_OAUTH_TYPE ? org.credentials.get(owner)?.consumerKey : undefined;
+      org.ensureCredentials(owner, rotateKey ? consumerKey() : (fixedKey ?? key), rotateSecret ? consumerSecret() : secret);
     }
     const changed = existing !== undefined && !sameValues(existing.values, values);
     const stored = org.putComponent(c.type, c.fullName, values, user.id);

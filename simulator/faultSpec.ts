@@ -3,7 +3,7 @@
  * endpoint: `name[:key=value,key=value]`.
  *
  *   unreachable[:mode=refuse|reset]     connections refused (listeners closed) or reset
- *   error[:status=500|502|503,match=M,count=N]   500 answers carry Salesforce's ErrorId body
+ *   error[:status=500|502|503,match=M,count=N,skip=K]   500 answers carry Salesforce's ErrorId body
  *   auth-expired                        every session expired, and refresh answers invalid_grant
  *   expired-session[:match=M,count=N]   sessions expire (the client may refresh)
  *   refresh-revoked[:count=N]           the refresh_token grant answers invalid_grant
@@ -11,12 +11,14 @@
  *   deploy-in-progress                  deploys stay InProgress
  *   deploy-drop[:count=N]               the connection drops on every deploy status poll
  *   drop[:match=M,count=N]              the connection drops
- *   commit-failure[:count=N]            a deploy fails while committing (UNABLE_TO_LOCK_ROW)
+ *   commit-failure[:count=N,skip=K,type=T]   a deploy (of a type T) fails while committing (UNABLE_TO_LOCK_ROW)
  *   latency:ms=N                        every answer waits N ms
  *   clock-skew:seconds=N                Salesforce's clock runs N seconds ahead (negative: behind)
  *   propagation[:minutes=N,answer=invalid_client_id|app_not_found]   new apps issue no tokens yet
  *
- * M is an endpoint key ("soap:deploy", "rest:query", "oauth:token", "soap:*") or a path.
+ * M is an endpoint key ("soap:deploy", "rest:query", "oauth:token", "soap:*") or a path. skip=K lets
+ * the first K matching requests (or committing deploys) pass: `commit-failure:skip=1,type=Settings`
+ * fails the second deploy of org settings (the restore after a temporary change).
  */
 import type { CountedFault, FaultConfig } from './faults.js';
 
@@ -42,8 +44,9 @@ function int(spec: string, params: Map<string, string>, key: string): number | u
 
 function counted(spec: string, params: Map<string, string>): CountedFault {
   const count = int(spec, params, 'count');
+  const skip = int(spec, params, 'skip');
   const match = params.get('match');
-  return { ...(match ? { match } : {}), ...(count !== undefined ? { count } : {}) };
+  return { ...(match ? { match } : {}), ...(count !== undefined ? { count } : {}), ...(skip !== undefined ? { skip } : {}) };
 }
 
 function only(spec: string, params: Map<string, string>, allowed: string[]): void {
@@ -65,7 +68,7 @@ export function parseFaultSpec(spec: string): FaultConfig {
     }
     case 'error':
     case '500': {
-      only(spec, params, ['status', 'match', 'count']);
+      only(spec, params, ['status', 'match', 'count', 'skip']);
       const status = int(spec, params, 'status') ?? 500;
       if (status !== 500 && status !== 502 && status !== 503) throw new FaultSpecError(`"${spec}": status is 500, 502 or 503`);
       return { errors: [{ ...counted(spec, params), status }] };
@@ -74,26 +77,29 @@ export function parseFaultSpec(spec: string): FaultConfig {
       only(spec, params, []);
       return { expireSession: {}, refreshRevoked: {} };
     case 'expired-session':
-      only(spec, params, ['match', 'count']);
+      only(spec, params, ['match', 'count', 'skip']);
       return { expireSession: counted(spec, params) };
     case 'refresh-revoked':
-      only(spec, params, ['count']);
+      only(spec, params, ['count', 'skip']);
       return { refreshRevoked: counted(spec, params) };
     case 'request-limit':
-      only(spec, params, ['match', 'count']);
+      only(spec, params, ['match', 'count', 'skip']);
       return { requestLimit: counted(spec, params) };
     case 'deploy-in-progress':
       only(spec, params, []);
       return { deployInProgress: true };
     case 'deploy-drop':
-      only(spec, params, ['count']);
+      only(spec, params, ['count', 'skip']);
       return { drops: [{ ...counted(spec, params), match: 'soap:checkDeployStatus' }] };
     case 'drop':
-      only(spec, params, ['match', 'count']);
+      only(spec, params, ['match', 'count', 'skip']);
       return { drops: [counted(spec, params)] };
-    case 'commit-failure':
-      only(spec, params, ['count']);
-      return { commitFailure: { count: int(spec, params, 'count') ?? 1 } };
+    case 'commit-failure': {
+      only(spec, params, ['count', 'skip', 'type']);
+      const skip = int(spec, params, 'skip');
+      const type = params.get('type');
+      return { commitFailure: { count: int(spec, params, 'count') ?? 1, ...(skip !== undefined ? { skip } : {}), ...(type ? { type } : {}) } };
+    }
     case 'latency': {
       only(spec, params, ['ms']);
       const ms = int(spec, params, 'ms');

@@ -9,7 +9,8 @@
 /** An endpoint key ("soap:deploy", "rest:query", "oauth:token") or a request path ("/services/data/v66.0/query"). */
 export type FaultMatch = string | RegExp;
 
-export type CountedFault = { match?: FaultMatch; count?: number };
+/** match: which requests; count: how many times it fires; skip: how many matching requests pass first. */
+export type CountedFault = { match?: FaultMatch; count?: number; skip?: number };
 export type ErrorFault = CountedFault & { status?: 500 | 502 | 503 };
 
 export type FaultConfig = {
@@ -31,7 +32,7 @@ export type FaultConfig = {
    * a deploy that is not check-only fails while Salesforce commits it (as with a record lock):
    * every component is rolled back. Check-only deploys pass, so it strikes after a validation.
    */
-  commitFailure?: { count?: number; problem?: string };
+  commitFailure?: { count?: number; problem?: string; skip?: number; type?: string };
   /** the org cannot be reached: connections are refused (the listeners close) or reset */
   unreachable?: boolean | { mode?: 'refuse' | 'reset' };
   /** Salesforce's clock runs this many seconds ahead of this computer's (negative: behind) */
@@ -56,14 +57,18 @@ export function matches(match: FaultMatch | undefined, endpoint: string, path: s
   return endpoint === match || (match.endsWith(':*') && endpoint.startsWith(match.slice(0, -1)));
 }
 
-type Live<T extends CountedFault> = T & { remaining: number };
+type Live<T extends CountedFault> = T & { remaining: number; toSkip: number };
 
 function live<T extends CountedFault>(f: T): Live<T> {
-  return { ...f, remaining: f.count ?? Number.POSITIVE_INFINITY };
+  return { ...f, remaining: f.count ?? Number.POSITIVE_INFINITY, toSkip: f.skip ?? 0 };
 }
 
 function take<T extends CountedFault>(f: Live<T> | undefined, endpoint: string, path: string): f is Live<T> {
   if (!f || f.remaining <= 0 || !matches(f.match, endpoint, path)) return false;
+  if (f.toSkip > 0) {
+    f.toSkip--;
+    return false;
+  }
   f.remaining--;
   return true;
 }
@@ -78,7 +83,7 @@ export class Faults {
   private refresh: Live<CountedFault> | undefined;
   private limit: Live<CountedFault> | undefined;
   private inProgress = false;
-  private commit: { remaining: number; problem: string } | undefined;
+  private commit: { remaining: number; problem: string; toSkip: number; type?: string } | undefined;
   private offline: Unreachable;
   private skewSeconds = 0;
   private propagate: { minutes: number; answer: 'invalid_client_id' | 'app_not_found' } | undefined;
@@ -103,6 +108,8 @@ export class Faults {
       this.commit = {
         remaining: config.commitFailure.count ?? 1,
         problem: config.commitFailure.problem ?? 'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record or 1 records',
+        toSkip: config.commitFailure.skip ?? 0,
+        ...(config.commitFailure.type ? { type: config.commitFailure.type } : {}),
       };
     }
     if (config.unreachable !== undefined) {
@@ -113,9 +120,17 @@ export class Faults {
     this.changed();
   }
 
-  /** The problem a committing deploy fails with, if the commitFailure fault holds; consumes one use. */
-  public takeCommitFailure(): string | undefined {
+  /**
+   * The problem a committing deploy fails with, if the commitFailure fault holds for a deploy of
+   * these metadata types (its `type` filter); consumes one use, after `skip` deploys passed.
+   */
+  public takeCommitFailure(types: readonly string[] = []): string | undefined {
     if (!this.commit || this.commit.remaining <= 0) return undefined;
+    if (this.commit.type && !types.includes(this.commit.type)) return undefined;
+    if (this.commit.toSkip > 0) {
+      this.commit.toSkip--;
+      return undefined;
+    }
     this.commit.remaining--;
     return this.commit.problem;
   }
@@ -163,7 +178,9 @@ export class Faults {
   /** The faults in force, as JSON (for the control endpoint). */
   public describe(): Record<string, unknown> {
     const counted = (f: Live<CountedFault> | undefined): unknown =>
-      f && f.remaining > 0 ? { match: f.match instanceof RegExp ? String(f.match) : f.match, remaining: Number.isFinite(f.remaining) ? f.remaining : 'always' } : undefined;
+      f && f.remaining > 0
+        ? { match: f.match instanceof RegExp ? String(f.match) : f.match, remaining: Number.isFinite(f.remaining) ? f.remaining : 'always', ...(f.toSkip > 0 ? { skip: f.toSkip } : {}) }
+        : undefined;
     const out: Record<string, unknown> = {
       latencyMs: this.latency || undefined,
       errors: this.errors.filter((e) => e.remaining > 0).map((e) => ({ ...(counted(e) as object), status: e.status ?? 500 })),
@@ -172,7 +189,10 @@ export class Faults {
       refreshRevoked: counted(this.refresh),
       requestLimit: counted(this.limit),
       deployInProgress: this.inProgress || undefined,
-      commitFailure: this.commit && this.commit.remaining > 0 ? this.commit : undefined,
+      commitFailure:
+        this.commit && this.commit.remaining > 0
+          ? { remaining: this.commit.remaining, problem: this.commit.problem, ...(this.commit.toSkip > 0 ? { skip: this.commit.toSkip } : {}), ...(this.commit.type ? { type: this.commit.type } : {}) }
+          : undefined,
       unreachable: this.offline,
       clockSkewSeconds: this.skewSeconds || undefined,
       propagation: this.propagate,

@@ -18,6 +18,13 @@ export const KEY_PREFIX = {
   ConnectedApplication: '0H4',
   OauthConsumer: '888',
   OauthToken: '0CQ',
+  PermissionSetAssignment: '0Pa',
+  LoginHistory: '0Ya',
+  ScratchOrgInfo: '2SR',
+  /** Publisher: prefix UNCONFIRMED */
+  Publisher: '0Pb',
+  /** staged OAuth credentials: the real key prefix is not public (UNCONFIRMED) */
+  StagedCredential: '1Sg',
   SetupEntityAccess: '0J0',
   DeployRequest: '0Af',
   RetrieveRequest: '09S',
@@ -86,6 +93,11 @@ export function accessToken(orgId: string): string {
 /** A refresh token (characters an sfdx auth URL accepts). */
 export function refreshToken(): string {
   return `5Aep861${randomString(80, `${BASE62}.`)}`;
+}
+
+/** A one-time authorization code (web server flow; a scratch org signup's AuthCode). */
+export function authCode(): string {
+  return `aPrx${randomString(60, `${BASE62}.=`)}`;
 }
 
 /** A consumer key in Salesforce's form: "3MVG9" then 80 characters, 85 in all. */

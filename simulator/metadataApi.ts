@@ -126,7 +126,7 @@ export class MetadataApi {
       job.state = 'InProgress';
       return;
     }
-    const commitFailure = job.options.checkOnly ? undefined : this.faults.takeCommitFailure();
+    const commitFailure = job.options.checkOnly ? undefined : (types: readonly string[]): string | undefined => this.faults.takeCommitFailure(types);
     job.outcome = new Deployment({ registry: this.registry, org: job.org, user: job.user, apiVersion: job.apiVersion }, job.files, job.options, commitFailure).run();
     job.state = 'Done';
     job.completedDate = new Date().toISOString();

@@ -9,7 +9,7 @@ import { certificatePem } from './certificates.js';
 import { clientCredentialsScopes, isPreAuthorized, type OAuthApp, oauthApp, scopeTokens } from './apps.js';
 import type { Faults } from './faults.js';
 import { formFields, json, type SimRequest, type SimResponse } from './http.js';
-import { CLI_CLIENT_ID, type OrgState, type Registry, type Session, type UserRecord } from './store.js';
+import { CLI_APP_NAME, CLI_CLIENT_ID, CONNECTED_APP_TYPE, HEADER_TYPE, type OrgState, type Registry, type Session, type UserRecord } from './store.js';
 
 export const PRODUCTION_LOGIN_URL = 'https://login.salesforce.com';
 export const SANDBOX_LOGIN_URL = 'https://test.salesforce.com';
@@ -100,6 +100,8 @@ export class OAuthEndpoints {
         return { ...(host === 'login' ? { response: ERR.notThisDomain() } : this.clientCredentials(form)), detail: grant };
       case JWT_BEARER_GRANT:
         return { ...this.jwtBearer(form), detail: 'jwt-bearer' };
+      case 'authorization_code':
+        return { ...this.authorizationCode(form), detail: grant };
       default:
         return { response: oauthError('unsupported_grant_type', 'grant type not supported'), detail: grant };
     }
@@ -135,6 +137,8 @@ export class OAuthEndpoints {
           sobjects: `${base}/services/data/v{version}/sobjects/`,
           query: `${base}/services/data/v{version}/query/`,
           metadata: `${base}/services/Soap/m/{version}/${org.orgId}`,
+          // the org's My Domain, as the identity service gives it (the simulator answers on 127.0.0.1)
+          ...(org.hasMyDomain ? { custom_domain: org.myDomainUrl } : {}),
         },
       }),
     };
@@ -167,7 +171,36 @@ export class OAuthEndpoints {
     if (!user?.isActive) return { response: ERR.inactiveUser(), org };
     const session = this.registry.issueSession(org, user, grant.app, { scopes: grant.scopes, issuedAt: this.faults.now() });
     org.recordUsage(grant.app, user.id);
+    this.recordLogin(org, user, grant.app, 'OAuth Refresh Token');
     return { response: tokenResponse(org, session, grant.token), org };
+  }
+
+  /** A successful OAuth login, as LoginHistory shows it: Remote Access 2.0, the app's label, API type N/A. */
+  private recordLogin(org: OrgState, user: UserRecord, app: string, subType: string | null): void {
+    const component = org.component(HEADER_TYPE, app) ?? org.component(CONNECTED_APP_TYPE, app);
+    const label = typeof component?.values.label === 'string' ? component.values.label : app;
+    org.recordLogin(user.id, { loginType: 'Remote Access 2.0', loginSubType: subType, application: label, loginTime: new Date(this.faults.now()).toISOString(), loginUrl: new URL(org.myDomainUrl).host });
+  }
+
+  /**
+   * The web server flow's code exchange, for the AuthCode of a scratch org signup (the only codes
+   * the simulator hands out): client_id must be the signup's Connected App, the code is single use.
+   */
+  private authorizationCode(form: URLSearchParams): Handled {
+    const code = form.get('code') ?? '';
+    for (const hub of this.registry.orgs.values()) {
+      const info = hub.scratchOrgInfos.find((i) => i.authCode !== null && i.authCode === code);
+      if (!info?.scratchOrgAlias) continue;
+      if ((form.get('client_id') ?? '') !== info.connectedAppConsumerKey) return { response: ERR.clientId(), org: hub };
+      info.authCode = null;
+      const org = this.registry.org(info.scratchOrgAlias);
+      const user = org.user(info.signupUsername ?? org.cliUsername) as UserRecord;
+      const grant = this.registry.grantRefreshToken(org, user, info.connectedAppConsumerKey ?? CLI_CLIENT_ID, CLI_APP_NAME);
+      const session = this.registry.issueSession(org, user, grant.app, { scopes: grant.scopes, issuedAt: this.faults.now() });
+      this.recordLogin(org, user, grant.app, 'OAuth Web Server');
+      return { response: tokenResponse(org, session, grant.token, grant.token), org };
+    }
+    return { response: oauthError('invalid_grant', 'invalid authorization code') };
   }
 
   /**
@@ -205,12 +238,15 @@ export class OAuthEndpoints {
     if (!app?.enabled) return { response: ERR.clientId(), org };
     const waiting = this.notPropagated(org, app);
     if (waiting) return { response: waiting, org };
-    if ((form.get('client_secret') ?? '') !== app.credentials.consumerSecret) return { response: ERR.clientCredentials(), org };
+    // the primary secret, or the secret of live staged credentials that carry this key (issue 12)
+    const secrets = this.registry.consumerSecrets(org, found.owner, form.get('client_id') ?? '');
+    if (!secrets.includes(form.get('client_secret') ?? '')) return { response: ERR.clientCredentials(), org };
     const user = app.clientCredentialsUser ? org.user(app.clientCredentialsUser) : undefined;
     if (!app.clientCredentialsEnabled || !user?.isActive) return { response: ERR.noCcUser(), org };
     // row 8: the token carries the app's scopes except full, web and refresh_token/offline_access
     const { session, extra } = this.issue(org, user, app, scopeTokens(clientCredentialsScopes(app.scopes)));
     org.recordUsage(app.name, user.id);
+    this.recordLogin(org, user, app.name, 'OAuth Client Credentials');
     return { response: tokenResponse(org, session, app.credentials.consumerSecret, undefined, extra), org };
   }
 
@@ -219,9 +255,10 @@ export class OAuthEndpoints {
     const decoded = jwt.decode(assertion, { complete: true });
     if (!decoded || typeof decoded.payload === 'string') return { response: ERR.invalidAssertion() };
     const claims: JwtPayload = decoded.payload;
-    const found = this.registry.findConsumer(typeof claims.iss === 'string' ? claims.iss : '');
-    if (!found) return { response: ERR.clientId() };
     const subject = typeof claims.sub === 'string' ? claims.sub : '';
+    // a key several orgs share (a Connected App copied into a sandbox): the user's org decides
+    const found = this.registry.findConsumer(typeof claims.iss === 'string' ? claims.iss : '', (o) => o.user(subject) !== undefined);
+    if (!found) return { response: ERR.clientId() };
     const target = this.findUserOrg(subject) ?? found.org;
     // the user's org does not have the app (row 5)
     if (target !== found.org) return { response: ERR.notInstalled(), org: target };
@@ -250,6 +287,8 @@ export class OAuthEndpoints {
     if (refused) return { response: refused, org };
     const { session, extra } = this.issue(org, user, app, scopeTokens(app.scopes.filter((s) => s !== 'RefreshToken')));
     org.recordUsage(app.name, user.id);
+    // the object reference lists no JWT bearer subtype: none is recorded
+    this.recordLogin(org, user, app.name, null);
     return { response: tokenResponse(org, session, app.credentials.consumerSecret, undefined, extra), org };
   }
 

@@ -52,7 +52,7 @@ function validDeveloperName(name: string): boolean {
   return /^[A-Za-z][A-Za-z0-9_]*$/.test(name) && !name.includes('__') && !name.endsWith('_') && name.length <= 80;
 }
 
-export function platformProblems(registry: Registry, org: OrgState, incoming: readonly Incoming[], apiVersion: number): RuleProblem[] {
+export function platformProblems(registry: Registry, org: OrgState, incoming: readonly Incoming[], apiVersion: number, deployedPermissionSets: ReadonlySet<string> = new Set()): RuleProblem[] {
   void apiVersion;
   const problems: RuleProblem[] = [];
   const add = (c: Incoming, problem: string, field?: string): void => {
@@ -112,7 +112,7 @@ export function platformProblems(registry: Registry, org: OrgState, incoming: re
     }
     if (c.type === OAUTH_POLICIES_TYPE) {
       for (const name of commaList(c.values.commaSeparatedPermissionSet)) {
-        if (!org.permissionSet(name)) add(c, `In field: commaSeparatedPermissionSet - no PermissionSet named ${name} found`, 'commaSeparatedPermissionSet');
+        if (!org.permissionSet(name) && !deployedPermissionSets.has(name)) add(c, `In field: commaSeparatedPermissionSet - no PermissionSet named ${name} found`, 'commaSeparatedPermissionSet');
       }
       for (const name of commaList(c.values.commaSeparatedProfile)) {
         if (!org.profile(name)) add(c, `In field: commaSeparatedProfile - no Profile named ${name} found`, 'commaSeparatedProfile');

@@ -1,13 +1,16 @@
 /**
  * REST under /services/data: the version list, SOQL query (with `columns=true`), sObject records
- * by id, the Connect OAuth usage and credentials resources, and the tooling describe the CLI probes.
+ * by id, inserts and deletes of the records the simulator writes (dml.ts), the Connect OAuth
+ * credentials (credentials.ts) and usage (usage.ts) resources, and the tooling describe the CLI probes.
  */
+import { CredentialsResources } from './credentials.js';
+import { Dml } from './dml.js';
 import { json, notFound, restError, type SimRequest, type SimResponse } from './http.js';
 import { sameId } from './ids.js';
-import { oauthApp } from './apps.js';
 import { describeColumns, type QueryRecord, querySoql, SoqlError, SoqlNotSimulated } from './soql.js';
 import { sobjectDef } from './sobjects.js';
-import { CONNECTED_APP_TYPE, HEADER_TYPE, type OrgState } from './store.js';
+import type { OrgState, Registry, UserRecord } from './store.js';
+import { UsageResources } from './usage.js';
 
 /** API versions and their release names, oldest first. */
 const RELEASES: ReadonlyArray<[number, string]> = [
@@ -37,7 +40,11 @@ export function restEndpoint(rest: string): string {
   if (/^(tooling\/)?query(All)?(\/[A-Za-z0-9-]+)?$/.test(rest)) return rest.startsWith('tooling') ? 'rest:tooling-query' : 'rest:query';
   if (rest.startsWith('tooling/')) return 'rest:tooling';
   if (rest.startsWith('sobjects/')) return 'rest:sobject';
+  if (rest.startsWith('composite/')) return 'rest:composite';
+  if (/^apps\/oauth\/usage\/[^/]+\/users$/.test(rest)) return 'rest:apps-usage-users';
+  if (/^apps\/oauth\/usage\/.+\/tokens$/.test(rest) || rest.startsWith('apps/oauth/usage/tokens/')) return 'rest:apps-usage-tokens';
   if (rest.startsWith('apps/oauth/usage')) return 'rest:apps-usage';
+  if (/^apps\/oauth\/credentials\/[^/]+\/[^/]+\/staged(\/[^/]+)?$/.test(rest)) return 'rest:apps-credentials-staged';
   if (rest.startsWith('apps/oauth/credentials')) return 'rest:apps-credentials';
   return 'rest:unknown';
 }
@@ -52,23 +59,53 @@ function batchSizeOf(req: SimRequest): number {
 
 type Cursor = { org: OrgState; records: QueryRecord[]; totalSize: number; batchSize: number };
 
+function jsonBody(req: SimRequest): unknown {
+  const text = req.body.toString('utf8').trim();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 export class RestApi {
   /** Open query cursors by locator id ("01g...-2000" pages through them). */
   private readonly cursors = new Map<string, Cursor>();
+  private readonly credentials: CredentialsResources;
+  private readonly usage: UsageResources;
+  private readonly dml: Dml;
 
-  public handle(req: SimRequest, org: OrgState, version: string, rest: string): SimResponse {
+  public constructor(registry: Registry, now: () => number = Date.now, loginUrl: () => string = () => registry.baseUrl) {
+    this.credentials = new CredentialsResources(now);
+    this.usage = new UsageResources(registry);
+    this.dml = new Dml(registry, loginUrl);
+  }
+
+  public handle(req: SimRequest, org: OrgState, version: string, rest: string, user?: UserRecord): SimResponse {
     if (Number.parseFloat(version) > Number.parseFloat(org.apiVersion)) return notFound();
+    const viewer = user ?? (org.user(org.cliUsername) as UserRecord);
+    if (rest.startsWith('apps/oauth/credentials/')) return this.credentials.handle(req, org, viewer, version, rest.split('/').slice(3));
+    if (rest === 'apps/oauth/usage' || rest.startsWith('apps/oauth/usage/')) return this.usage.handle(req, org, version, rest.split('/').slice(3));
+    if (rest === 'composite/sobjects') {
+      if (req.method === 'POST') return this.dml.collectionInsert(org, viewer, jsonBody(req));
+      if (req.method === 'DELETE') return this.dml.collectionDelete(org, (req.query.get('ids') ?? '').split(',').filter((x) => x !== ''));
+      return restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are POST, DELETE`);
+    }
+    const insert = /^sobjects\/([A-Za-z]+)$/.exec(rest);
+    if (insert && req.method === 'POST') return this.dml.insertResponse(org, viewer, insert[1], jsonBody(req));
+    const byId = /^sobjects\/([A-Za-z]+)\/([A-Za-z0-9]{15,18})$/.exec(rest);
+    if (byId && req.method === 'DELETE') {
+      const problem = this.dml.remove(org, byId[1], byId[2]);
+      return problem ? restError(problem.status, problem.errorCode, problem.message) : { status: 204, contentType: 'application/json;charset=UTF-8', body: '' };
+    }
     if (req.method !== 'GET') return restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are GET`);
     if (rest === '') return this.resources(version);
-    if (/^(tooling\/)?query(All)?$/.test(rest)) return this.query(req, org, version);
+    if (/^(tooling\/)?query(All)?$/.test(rest)) return this.query(req, org, version, viewer);
     const more = /^(?:tooling\/)?query(?:All)?\/([A-Za-z0-9]+)-(\d+)$/.exec(rest);
     if (more) return this.queryMore(org, version, more[1], Number(more[2]));
     if (rest === 'tooling/sobjects/SourceMember/describe') return notFound();
-    const record = /^sobjects\/([A-Za-z]+)\/([A-Za-z0-9]{15,18})$/.exec(rest);
-    if (record) return this.record(org, version, record[1], record[2]);
-    if (rest === 'apps/oauth/usage') return this.usage(req, org, version);
-    const creds = /^apps\/oauth\/credentials\/([A-Za-z0-9]+)\/([A-Za-z0-9]+)$/.exec(rest);
-    if (creds) return this.credentials(req, org, version, creds[1], creds[2]);
+    if (byId) return this.record(org, version, byId[1], byId[2], viewer);
     return notFound();
   }
 
@@ -77,12 +114,12 @@ export class RestApi {
     return json(200, { sobjects: `${base}/sobjects`, query: `${base}/query`, tooling: `${base}/tooling`, connect: `${base}/connect`, limits: `${base}/limits` });
   }
 
-  private query(req: SimRequest, org: OrgState, version: string): SimResponse {
+  private query(req: SimRequest, org: OrgState, version: string, viewer: UserRecord): SimResponse {
     const soql = req.query.get('q');
     if (!soql) return restError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
     try {
-      if (req.query.get('columns') === 'true') return json(200, describeColumns(soql));
-      const result = querySoql(org, soql, version);
+      if (req.query.get('columns') === 'true') return json(200, describeColumns(soql, org));
+      const result = querySoql(org, soql, version, Date.now(), viewer);
       const cursor: Cursor = { org, records: result.records, totalSize: result.totalSize, batchSize: batchSizeOf(req) };
       return json(200, this.page(cursor, org.newId('01g'), 0, version));
     } catch (e) {
@@ -112,76 +149,11 @@ export class RestApi {
     return json(200, this.page(cursor, queryId, from, version));
   }
 
-  private record(org: OrgState, version: string, type: string, id: string): SimResponse {
-    const def = sobjectDef(type);
+  private record(org: OrgState, version: string, type: string, id: string, viewer: UserRecord): SimResponse {
+    const def = sobjectDef(type, org);
     if (!def) return restError(404, 'NOT_FOUND', `The requested resource does not exist`);
-    const row = def.rows(org).find((r) => typeof r.Id === 'string' && sameId(r.Id, id));
+    const row = def.rows(org, viewer).find((r) => typeof r.Id === 'string' && sameId(r.Id, id));
     if (!row) return restError(404, 'NOT_FOUND', 'Provided external ID field does not exist or is not accessible: ' + id);
     return json(200, { attributes: { type: def.name, url: `/services/data/v${version}/sobjects/${def.name}/${String(row.Id)}` }, ...row });
-  }
-
-  /** Connect `apps/oauth/usage` (API 59+). The body's shape is approximated from the resource's documentation. */
-  private usage(req: SimRequest, org: OrgState, version: string): SimResponse {
-    if (Number.parseFloat(version) < 59) return notFound();
-    const page = Number.parseInt(req.query.get('page') ?? '0', 10) || 0;
-    const pageSize = Number.parseInt(req.query.get('pageSize') ?? '100', 10) || 100;
-    const byApp = new Map<string, { users: Set<string>; useCount: number; lastUsedDate: string }>();
-    for (const t of org.oauthTokens) {
-      const entry = byApp.get(t.appName) ?? { users: new Set<string>(), useCount: 0, lastUsedDate: t.lastUsedDate };
-      entry.users.add(t.userId);
-      entry.useCount += t.useCount;
-      if (t.lastUsedDate > entry.lastUsedDate) entry.lastUsedDate = t.lastUsedDate;
-      byApp.set(t.appName, entry);
-    }
-    const apps = [...byApp.entries()]
-      .map(([name, e]) => {
-        const eca = org.component(HEADER_TYPE, name);
-        const ca = org.component(CONNECTED_APP_TYPE, name);
-        const app = eca ?? ca;
-        return {
-          appId: app?.id ?? null,
-          appName: name,
-          appLabel: typeof app?.values.label === 'string' ? app.values.label : name,
-          appType: eca ? 'ExternalClientApp' : ca ? 'ConnectedApp' : 'Other',
-          userCount: e.users.size,
-          useCount: e.useCount,
-          lastUsedDate: e.lastUsedDate,
-        };
-      })
-      .sort((a, b) => a.appName.localeCompare(b.appName));
-    const slice = apps.slice(page * pageSize, (page + 1) * pageSize);
-    const base = `/services/data/v${version}/apps/oauth/usage`;
-    return json(200, {
-      apps: slice,
-      currentPageUrl: `${base}?page=${page}&pageSize=${pageSize}`,
-      nextPageUrl: (page + 1) * pageSize < apps.length ? `${base}?page=${page + 1}&pageSize=${pageSize}` : null,
-      totalSize: apps.length,
-    });
-  }
-
-  /**
-   * Connect `apps/oauth/credentials/{appId}/{consumerId}?part=key|secret|keyandsecret` (API 60+).
-   * The secret needs the org setting enableClientSecretInRestApiAccess.
-   */
-  private credentials(req: SimRequest, org: OrgState, version: string, appId: string, consumerId: string): SimResponse {
-    if (Number.parseFloat(version) < 60) return notFound();
-    const part = (req.query.get('part') ?? 'key').toLowerCase();
-    if (!['key', 'secret', 'keyandsecret'].includes(part)) {
-      return restError(400, 'INVALID_INPUT', `Invalid value for part: ${part}. Valid values are key, secret, keyandsecret.`);
-    }
-    const match = [...org.credentials.entries()].find(([owner, c]) => {
-      const app = oauthApp(org, owner);
-      return app !== undefined && sameId(app.id, appId) && sameId(c.consumerId, consumerId);
-    });
-    if (!match) return notFound();
-    const creds = match[1];
-    if (part !== 'key' && !org.settings.enableClientSecretInRestApiAccess) {
-      return restError(403, 'FORBIDDEN', 'Access to the consumer secret through the REST API is turned off for this org. An admin can allow it with the org setting enableClientSecretInRestApiAccess.');
-    }
-    return json(200, {
-      consumerId: creds.consumerId,
-      ...(part !== 'secret' ? { key: creds.consumerKey } : {}),
-      ...(part !== 'key' ? { secret: creds.consumerSecret } : {}),
-    });
   }
 }

@@ -89,6 +89,7 @@ export async function runRetrieve(org: OrgState, req: RetrieveRequest): Promise<
           content: writeMetadataXml(schemaFor(apiVersion), 'ExternalClientAppSettings', {
             enableClientSecretInRestApiAccess: org.settings.enableClientSecretInRestApiAccess,
             enableConsumerSecretApiAccess: org.settings.enableConsumerSecretApiAccess,
+            enablePackageEcaOauthFromDevOrg: org.settings.enablePackageEcaOauthFromDevOrg,
           }),
         });
       } else {

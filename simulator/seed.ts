@@ -10,7 +10,9 @@
  *     "permissionSets": [{ "name": "CI_Deployer", "label": "CI Deployer" }],
  *     "users": [{ "username": "admin@dev.example", "profile": "System Administrator", "permissionSets": [] }],
  *     "components": [{ "type": "ExternalClientApplication", "fullName": "Acme", "values": { ... } }],
- *     "oauthTokens": [{ "app": "Acme", "username": "admin@dev.example", "useCount": 3 }]
+ *     "oauthTokens": [{ "app": "Acme", "username": "admin@dev.example", "useCount": 3 }],
+ *     "loginHistory": [{ "username": "admin@dev.example", "loginType": "Partner Product", "apiType": "SOAP Partner", "apiVersion": "35.0" }],
+ *     "isDevHub": false, "accessTokenLifetimeSeconds": 7200, "sandboxName": "uat", "sandboxOf": "prod"
  *   }]
  * }
  *
@@ -26,6 +28,7 @@ import type { MetadataValues } from './metadata/values.js';
 export type OrgSettingsSeed = {
   enableConsumerSecretApiAccess?: boolean;
   enableClientSecretInRestApiAccess?: boolean;
+  enablePackageEcaOauthFromDevOrg?: boolean;
   /** Salesforce Support re-enabled Connected App creation in this org (default false) */
   connectedAppCreationEnabled?: boolean;
 };
@@ -36,6 +39,8 @@ export type ProfileSeed = {
   apiOnly?: boolean;
   /** PermissionsModifyAllData */
   modifyAllData?: boolean;
+  /** user permissions without the "Permissions" prefix ("ApiEnabled", "ViewClientSecret"); default ["ApiEnabled"] */
+  permissions?: string[];
 };
 
 export type PermissionSetSeed = {
@@ -45,6 +50,8 @@ export type PermissionSetSeed = {
   modifyAllData?: boolean;
   /** grants "API Only User", as integration permission sets do */
   apiOnly?: boolean;
+  /** user permissions without the "Permissions" prefix ("ExternalClientAppDeveloper", "ViewClientSecret") */
+  permissions?: string[];
 };
 
 export type UserSeed = {
@@ -77,6 +84,31 @@ export type OAuthTokenSeed = {
   username: string;
   useCount?: number;
   lastUsedDate?: string;
+  createdDate?: string;
+};
+
+/**
+ * A LoginHistory row. loginType and loginSubType are the picklist labels the object reference
+ * lists ("Remote Access 2.0", "Partner Product", "Other Apex API", "Application"; "OAuth
+ * Username-Password", "OAuth Client Credentials", ...); apiType "SOAP Enterprise", "SOAP Partner"
+ * or "N/A".
+ */
+export type LoginSeed = {
+  username?: string;
+  loginTime?: string;
+  loginType: string;
+  loginSubType?: string | null;
+  apiType?: string | null;
+  apiVersion?: string | null;
+  application?: string | null;
+  status?: string;
+  sourceIp?: string | null;
+  loginUrl?: string | null;
+  browser?: string | null;
+  platform?: string | null;
+  clientVersion?: string | null;
+  tlsProtocol?: string | null;
+  countryIso?: string | null;
 };
 
 export type OrgSeed = {
@@ -102,7 +134,35 @@ export type OrgSeed = {
   cliUser?: string;
   components?: ComponentSeed[];
   oauthTokens?: OAuthTokenSeed[];
+  /** LoginHistory rows (each names its user by username) */
+  loginHistory?: Array<LoginSeed & { username: string }>;
+  /** seconds an access token lives before REST answers INVALID_SESSION_ID (default: no limit) */
+  accessTokenLifetimeSeconds?: number;
+  /** the org is a Dev Hub (ScratchOrgInfo queries answer, scratch-org signup works) */
+  isDevHub?: boolean;
+  /** a sandbox's name, appended to usernames when it is refreshed; default the alias */
+  sandboxName?: string;
+  /** the alias of the org a refresh of this sandbox copies (its production org); default itself */
+  sandboxOf?: string;
+  /** false for an org without My Domain (no custom_domain in userinfo); default true */
+  hasMyDomain?: boolean;
+  /** packages installed in the org (the Publisher object lists their publishers) */
+  packages?: PackageSeed[];
 };
+
+export type PackageSeed = { namespace: string; name: string; publisher: string; version?: string };
+
+/**
+ * A seed date: an ISO date, or a time relative to when the seed loads ("-3d", "-26h", "-90m"), so a
+ * committed seed keeps its "last 90 days" meaning.
+ */
+export function seedDate(value: string | undefined, now = Date.now()): string | undefined {
+  if (value === undefined) return undefined;
+  const m = /^-(\d+)([dhm])$/.exec(value.trim());
+  if (!m) return new Date(value).toISOString();
+  const unit = m[2] === 'd' ? 86_400_000 : m[2] === 'h' ? 3_600_000 : 60_000;
+  return new Date(now - Number(m[1]) * unit).toISOString();
+}
 
 export type SeedFile = { orgs: OrgSeed[] };
 

@@ -25,6 +25,7 @@ import { bearerToken, invalidSession, json, notApiSession, notFound, requestLimi
 import { MetadataApi } from './metadataApi.js';
 import { type HostKind, OAuthEndpoints } from './oauth.js';
 import { type RequestRecord, RequestLog } from './requestLog.js';
+import { refreshSandbox, type RefreshOptions, type RefreshOutcome } from './refresh.js';
 import { RestApi, restEndpoint, splitDataPath, versionList } from './rest.js';
 import { DEFAULT_SEED_FILE, loadSeedFile, type OrgSeed, pickOrgs } from './seed.js';
 import { invalidSessionFault, notApiSessionFault, parseSoapRequest, requestLimitFault, soapFault, type SoapRequest } from './soap.js';
@@ -96,7 +97,7 @@ export class Simulator {
   public readonly log = new RequestLog();
   private readonly registry: Registry;
   private readonly oauth: OAuthEndpoints;
-  private readonly rest = new RestApi();
+  private readonly rest: RestApi;
   private readonly metadata: MetadataApi;
   private readonly listeners: Listener[] = [];
   private pending: Promise<void> = Promise.resolve();
@@ -117,6 +118,7 @@ export class Simulator {
     this.registry = new Registry(baseUrl);
     this.oauth = new OAuthEndpoints(this.registry, this.faults);
     this.metadata = new MetadataApi(this.registry, this.faults);
+    this.rest = new RestApi(this.registry, () => this.faults.now(), () => this.baseUrl);
     this.attach(main, 'my-domain');
     if (login) this.attach(login, 'login');
     this.faults.onChange(() => {
@@ -211,6 +213,14 @@ export class Simulator {
     const user = org.user(username ?? org.cliUsername);
     if (!user) throw new Error(`org ${alias} has no user ${username ?? ''}`);
     return this.registry.issueSession(org, user, 'Simulator', { scopes, issuedAt: this.faults.now() }).token;
+  }
+
+  /**
+   * Refreshes a sandbox as Salesforce does: a new org id, users renamed `<username>.<sandbox>`,
+   * local ECAs gone, sessions and refresh tokens invalidated (log in again with `login(alias)`).
+   */
+  public refreshSandbox(alias: string, opts: RefreshOptions = {}): RefreshOutcome {
+    return refreshSandbox(this.registry, alias, opts);
   }
 
   /** Invalidates the access tokens of one org (or all): clients must refresh. */
@@ -318,7 +328,7 @@ export class Simulator {
             if (!auth) return answer(invalidSession());
             // row 8: a token without the api scope cannot call the REST API
             if (!allowsApi(auth.session.scopes)) return { response: notApiSession(), org: auth.org };
-            return answer(this.rest.handle(req, auth.org, data.version, data.rest));
+            return answer(this.rest.handle(req, auth.org, data.version, data.rest, auth.user));
           },
         },
       };

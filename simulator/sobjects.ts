@@ -4,7 +4,7 @@
  */
 import type { MetadataValue } from './metadata/values.js';
 import { KEY_PREFIX } from './ids.js';
-import { CLI_APP_NAME, CONNECTED_APP_TYPE, HEADER_TYPE, OAUTH_POLICIES_TYPE, type OrgState, type StoredComponent } from './store.js';
+import { CLI_APP_NAME, CONNECTED_APP_TYPE, HEADER_TYPE, OAUTH_POLICIES_TYPE, type OrgState, type StoredComponent, USER_PERMISSIONS, type UserRecord } from './store.js';
 
 export type FieldType = 'id' | 'string' | 'boolean' | 'int' | 'datetime' | 'reference' | 'picklist';
 export type FieldValue = string | number | boolean | null;
@@ -16,8 +16,24 @@ export type SObjectDef = {
   fields: Readonly<Record<string, FieldType>>;
   /** relationship name -> the object it points to and the field holding the id */
   relationships?: Readonly<Record<string, { object: string; field: string }>>;
-  rows(org: OrgState): Row[];
+  /** fields a WHERE clause may not use (the object reference's "Filter" property is missing) */
+  notFilterable?: readonly string[];
+  /** fields GROUP BY may not use (no "Group" property) */
+  notGroupable?: readonly string[];
+  /** whether the org has this object at all (ScratchOrgInfo: Dev Hubs only); default yes */
+  available?(org: OrgState): boolean;
+  /** the rows the calling user may see (viewer: the session's user, when known) */
+  rows(org: OrgState, viewer?: UserRecord): Row[];
 };
+
+/** The Profile and PermissionSet permission fields the simulator serves: Permissions<Name>. */
+function permissionFields(): Record<string, FieldType> {
+  return Object.fromEntries(USER_PERMISSIONS.map((p) => [`Permissions${p}`, 'boolean' as FieldType]));
+}
+
+function permissionValues(permissions: Set<string>): Row {
+  return Object.fromEntries(USER_PERMISSIONS.map((p) => [`Permissions${p}`, permissions.has(p)]));
+}
 
 function str(v: MetadataValue | undefined): string | null {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
@@ -99,62 +115,31 @@ export const SOBJECTS: readonly SObjectDef[] = [
   {
     name: 'Profile',
     keyPrefix: KEY_PREFIX.Profile,
-    fields: {
-      Id: 'id',
-      Name: 'string',
-      PermissionsModifyAllData: 'boolean',
-      PermissionsViewAllData: 'boolean',
-      PermissionsCustomizeApplication: 'boolean',
-      PermissionsApiUserOnly: 'boolean',
-      UserType: 'picklist',
-    },
-    // Modify All Data brings View All Data and Customize Application with it, as in Salesforce's admin profiles
-    rows: (org) =>
-      org.profiles.map((p) => ({
-        Id: p.id,
-        Name: p.name,
-        PermissionsModifyAllData: p.modifyAllData,
-        PermissionsViewAllData: p.modifyAllData,
-        PermissionsCustomizeApplication: p.modifyAllData,
-        PermissionsApiUserOnly: p.apiOnly,
-        UserType: 'Standard',
-      })),
+    fields: { Id: 'id', Name: 'string', UserType: 'picklist', ...permissionFields() },
+    rows: (org) => org.profiles.map((p) => ({ Id: p.id, Name: p.name, UserType: 'Standard', ...permissionValues(p.permissions) })),
   },
   {
     name: 'PermissionSet',
     keyPrefix: KEY_PREFIX.PermissionSet,
-    fields: {
-      Id: 'id',
-      Name: 'string',
-      Label: 'string',
-      IsOwnedByProfile: 'boolean',
-      NamespacePrefix: 'string',
-      PermissionsModifyAllData: 'boolean',
-      PermissionsViewAllData: 'boolean',
-      PermissionsCustomizeApplication: 'boolean',
-      PermissionsApiUserOnly: 'boolean',
-      ProfileId: 'reference',
-    },
+    fields: { Id: 'id', Name: 'string', Label: 'string', Description: 'string', IsOwnedByProfile: 'boolean', NamespacePrefix: 'string', ProfileId: 'reference', ...permissionFields() },
     rows: (org) =>
       org.permissionSets.map((p) => ({
         Id: p.id,
         Name: p.name,
         Label: p.label,
+        Description: p.description ?? null,
         IsOwnedByProfile: false,
         NamespacePrefix: null,
-        PermissionsModifyAllData: p.modifyAllData,
-        PermissionsViewAllData: p.modifyAllData,
-        PermissionsCustomizeApplication: p.modifyAllData,
-        PermissionsApiUserOnly: p.apiOnly,
         ProfileId: null,
+        ...permissionValues(p.permissions),
       })),
   },
   {
     name: 'PermissionSetAssignment',
-    keyPrefix: '0Pa',
+    keyPrefix: KEY_PREFIX.PermissionSetAssignment,
     fields: { Id: 'id', AssigneeId: 'reference', PermissionSetId: 'reference' },
     relationships: { Assignee: { object: 'User', field: 'AssigneeId' }, PermissionSet: { object: 'PermissionSet', field: 'PermissionSetId' } },
-    rows: (org) => org.users.flatMap((u) => u.permissionSetIds.map((ps) => ({ Id: org.newIdFor(`psa:${u.id}:${ps}`, '0Pa'), AssigneeId: u.id, PermissionSetId: ps }))),
+    rows: (org) => org.users.flatMap((u) => u.permissionSetIds.map((ps) => ({ Id: org.assignmentId(u.id, ps), AssigneeId: u.id, PermissionSetId: ps }))),
   },
   {
     name: 'ExternalClientApplication',
@@ -272,8 +257,117 @@ export const SOBJECTS: readonly SObjectDef[] = [
     relationships: { Parent: { object: 'PermissionSet', field: 'ParentId' } },
     rows: setupEntityAccess,
   },
+  {
+    // object reference "LoginHistory" (API 21+): only Manage Users or Monitor Login History see every
+    // row; from API 37 any user sees their own. Filter and Group properties as the reference lists them.
+    name: 'LoginHistory',
+    keyPrefix: KEY_PREFIX.LoginHistory,
+    fields: {
+      Id: 'id',
+      UserId: 'reference',
+      LoginTime: 'datetime',
+      LoginType: 'picklist',
+      LoginSubType: 'picklist',
+      ApiType: 'string',
+      ApiVersion: 'string',
+      Application: 'string',
+      Status: 'string',
+      SourceIp: 'string',
+      LoginUrl: 'string',
+      Browser: 'string',
+      Platform: 'string',
+      ClientVersion: 'string',
+      TlsProtocol: 'picklist',
+      CountryIso: 'string',
+    },
+    notFilterable: ['ApiType', 'ApiVersion', 'Application', 'Status', 'Browser', 'Platform', 'ClientVersion'],
+    notGroupable: ['Id', 'LoginTime'],
+    rows: (org, viewer) =>
+      org.loginHistory
+        .filter((l) => !viewer || org.hasPermission(viewer, 'ManageUsers') || org.hasPermission(viewer, 'MonitorLoginHistory') || l.userId === viewer.id)
+        .map((l) => ({
+          Id: l.id,
+          UserId: l.userId,
+          LoginTime: l.loginTime,
+          LoginType: l.loginType,
+          LoginSubType: l.loginSubType,
+          ApiType: l.apiType,
+          ApiVersion: l.apiVersion,
+          Application: l.application,
+          Status: l.status,
+          SourceIp: l.sourceIp,
+          LoginUrl: l.loginUrl,
+          Browser: l.browser,
+          Platform: l.platform,
+          ClientVersion: l.clientVersion,
+          TlsProtocol: l.tlsProtocol,
+          CountryIso: l.countryIso,
+        })),
+  },
+  {
+    // the publishers of the org's installed packages, and the org itself (object and fields UNCONFIRMED)
+    name: 'Publisher',
+    keyPrefix: KEY_PREFIX.Publisher,
+    fields: { Id: 'id', Name: 'string', NamespacePrefix: 'string', IsSalesforce: 'boolean', MajorVersion: 'int', MinorVersion: 'int' },
+    rows: (org) => [
+      { Id: org.newIdFor('publisher:self', KEY_PREFIX.Publisher), Name: org.name, NamespacePrefix: null, IsSalesforce: false, MajorVersion: null, MinorVersion: null },
+      ...org.packages.map((p) => {
+        const [major, minor] = (p.version ?? '1.0').split('.').map((n) => Number.parseInt(n, 10));
+        return { Id: org.newIdFor(`publisher:${p.namespace}`, KEY_PREFIX.Publisher), Name: p.publisher, NamespacePrefix: p.namespace, IsSalesforce: false, MajorVersion: major ?? null, MinorVersion: minor ?? null };
+      }),
+    ],
+  },
+  {
+    name: 'ScratchOrgInfo',
+    keyPrefix: KEY_PREFIX.ScratchOrgInfo,
+    available: (org) => org.isDevHub,
+    fields: {
+      Id: 'id',
+      Status: 'picklist',
+      ErrorCode: 'string',
+      OrgName: 'string',
+      Edition: 'picklist',
+      SignupUsername: 'string',
+      SignupEmail: 'string',
+      SignupInstance: 'string',
+      ConnectedAppConsumerKey: 'string',
+      ConnectedAppCallbackUrl: 'string',
+      AuthCode: 'string',
+      LoginUrl: 'string',
+      ScratchOrg: 'string',
+      DurationDays: 'int',
+      Namespace: 'string',
+      ExpirationDate: 'datetime',
+      CreatedDate: 'datetime',
+      CreatedById: 'reference',
+    },
+    rows: (org) =>
+      org.scratchOrgInfos.map((i) => ({
+        Id: i.id,
+        Status: i.status,
+        ErrorCode: i.errorCode,
+        OrgName: i.orgName,
+        Edition: i.edition,
+        SignupUsername: i.signupUsername,
+        SignupEmail: i.adminEmail,
+        // no instance name: @salesforce/core then authorizes at LoginUrl (the simulator's address)
+        SignupInstance: null,
+        ConnectedAppConsumerKey: i.connectedAppConsumerKey,
+        ConnectedAppCallbackUrl: i.connectedAppCallbackUrl,
+        AuthCode: i.authCode,
+        LoginUrl: i.loginUrl,
+        ScratchOrg: i.scratchOrg,
+        DurationDays: i.durationDays,
+        Namespace: i.namespace,
+        ExpirationDate: i.expirationDate,
+        CreatedDate: i.createdDate,
+        CreatedById: i.createdById,
+      })),
+  },
 ];
 
-export function sobjectDef(name: string): SObjectDef | undefined {
-  return SOBJECTS.find((o) => o.name.toLowerCase() === name.toLowerCase());
+/** The object of this name, if the org has it (ScratchOrgInfo only on a Dev Hub). */
+export function sobjectDef(name: string, org?: OrgState): SObjectDef | undefined {
+  const def = SOBJECTS.find((o) => o.name.toLowerCase() === name.toLowerCase());
+  return def && (!org || !def.available || def.available(org)) ? def : undefined;
 }

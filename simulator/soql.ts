@@ -3,9 +3,12 @@
  * (@jetstreamapp/soql-parser-js, see soql/parse.ts); the simulator evaluates fields, parent
  * relationship fields (Profile.Name), WHERE (=, !=, <>, <, <=, >, >=, LIKE, IN, NOT IN, AND, OR,
  * NOT, parentheses, date literals such as LAST_N_DAYS:n), ORDER BY (ASC/DESC, NULLS FIRST/LAST),
- * LIMIT, OFFSET, COUNT() and COUNT(field). Errors carry Salesforce's codes and wording. A query
- * the grammar accepts but the simulator does not evaluate (GROUP BY, subqueries, TYPEOF, ...)
- * throws SoqlNotSimulated, which REST answers as such, never as a malformed query.
+ * LIMIT, OFFSET, COUNT(), and aggregate queries: GROUP BY fields with COUNT, COUNT_DISTINCT, MIN,
+ * MAX, SUM, AVG (aliased or exprN), HAVING (AND/OR of comparisons) and ORDER BY on groups or
+ * aggregates. Fields the object reference marks as not filterable or not groupable are refused as
+ * Salesforce refuses them. Errors carry Salesforce's codes and wording. A query the grammar accepts
+ * but the simulator does not evaluate (subqueries, TYPEOF, ROLLUP, ...) throws SoqlNotSimulated,
+ * which REST answers as such, never as a malformed query.
  */
 import type { FieldType, OrderByClause, Query } from '@jetstreamapp/soql-parser-js';
 import { sameId } from './ids.js';
@@ -13,7 +16,7 @@ import { errorAt, SoqlError, SoqlNotSimulated, wordAt } from './soql/errors.js';
 import { parseSoql } from './soql/parse.js';
 import { type Cond, type Literal, whereTree } from './soql/where.js';
 import { type FieldType as SFieldType, type FieldValue, type Row, type SObjectDef, sobjectDef } from './sobjects.js';
-import type { OrgState } from './store.js';
+import type { OrgState, UserRecord } from './store.js';
 
 export { SoqlError, SoqlNotSimulated, parseSoql };
 
@@ -22,18 +25,30 @@ type FieldRef = { path: string[]; pos: number };
 /** A field path resolved against the object: canonical names, the type of the last field. */
 type Resolved = { names: string[]; type: SFieldType; rel?: { name: string; def: SObjectDef; field: string } };
 
+/** An aggregate function of the SELECT list (COUNT(field), COUNT_DISTINCT, MIN, MAX, SUM, AVG). */
+type Aggregate = { fn: string; field?: Resolved; alias: string; raw: string; hidden?: boolean };
+
+/** A HAVING condition: an aggregate or a grouped field compared with a literal. */
+type HavingCond = { kind: 'and' | 'or'; left: HavingCond; right: HavingCond } | { kind: 'cmp'; target: { agg: number } | { group: number }; op: string; value: Literal };
+
+type OrderKey = { resolved: Resolved; agg?: undefined } | { agg: number; resolved?: undefined };
+
 type Plan = {
   def: SObjectDef;
   /** COUNT() */
   countOnly: boolean;
-  /** COUNT(field) and friends: the aggregate result rows */
-  aggregate?: { field?: Resolved };
+  /** aggregate functions; with groupBy, the query answers AggregateResult rows */
+  aggregates: Aggregate[];
+  groupBy: Resolved[];
+  having?: HavingCond;
   selected: Resolved[];
   where?: Cond;
-  orderBy: Array<{ resolved: Resolved; desc: boolean; nullsLast: boolean }>;
+  orderBy: Array<OrderKey & { desc: boolean; nullsLast: boolean }>;
   limit?: number;
   offset?: number;
 };
+
+const AGGREGATE_FUNCTIONS = new Set(['COUNT', 'COUNT_DISTINCT', 'MIN', 'MAX', 'SUM', 'AVG']);
 
 function notSimulated(what: string): never {
   throw new SoqlNotSimulated(what);
@@ -79,23 +94,30 @@ function fieldPath(f: FieldType): string | undefined {
 }
 
 /** Checks a parsed query against the sObjects and plans its evaluation. */
-function plan(soql: string, q: Query, now: number): Plan {
-  if (q.groupBy || q.having) notSimulated('GROUP BY and HAVING');
+function plan(soql: string, q: Query, now: number, org?: OrgState): Plan {
   if (q.withDataCategory || q.for || q.update) notSimulated('WITH DATA CATEGORY, FOR and UPDATE clauses');
   const object = q.sObject ?? '';
   const fromPos = wordAt(soql, 'FROM');
-  const def = sobjectDef(object);
+  const def = sobjectDef(object, org);
   if (!def) throw errorAt(soql, wordAt(soql, object, fromPos), 'INVALID_TYPE', `sObject type '${object}' is not supported.`);
   const selectEnd = fromPos < 0 ? soql.length : fromPos;
   const selected: Resolved[] = [];
+  const selectedRaw: string[] = [];
   let countOnly = false;
-  let aggregate: Plan['aggregate'];
+  const aggregates: Aggregate[] = [];
+  let unaliased = 0;
   for (const f of q.fields ?? []) {
     if (f.type === 'FieldFunctionExpression') {
-      if (f.functionName?.toUpperCase() !== 'COUNT') notSimulated(`the function ${f.functionName ?? ''}()`);
+      const fn = (f.functionName ?? '').toUpperCase();
+      if (!AGGREGATE_FUNCTIONS.has(fn)) notSimulated(`the function ${f.functionName ?? ''}()`);
       const param = f.parameters?.[0];
-      if (param === undefined) countOnly = true;
-      else aggregate = { field: typeof param === 'string' ? resolveField(soql, def, refOf(soql, param, 0)) : notSimulated('COUNT of an expression') };
+      if (fn === 'COUNT' && param === undefined) {
+        countOnly = true;
+        continue;
+      }
+      if (typeof param !== 'string') notSimulated(`${fn} of an expression`);
+      const field = resolveField(soql, def, refOf(soql, param, 0));
+      aggregates.push({ fn, field, alias: f.alias ?? `expr${unaliased++}`, raw: (f.rawValue ?? `${fn}(${param})`).replace(/\s+/g, '').toUpperCase() });
       continue;
     }
     const path = fieldPath(f);
@@ -103,18 +125,110 @@ function plan(soql: string, q: Query, now: number): Plan {
     const ref = refOf(soql, path, 0);
     if (ref.pos > selectEnd) ref.pos = Math.max(0, wordAt(soql, path.split('.').pop() ?? path, 0));
     selected.push(resolveField(soql, def, ref));
+    selectedRaw.push(path);
+  }
+  const groupPos = wordAt(soql, 'GROUP');
+  const groupClauses = q.groupBy === undefined ? [] : Array.isArray(q.groupBy) ? q.groupBy : [q.groupBy];
+  const groupBy = groupClauses.map((g) => {
+    if (!('field' in g) || typeof g.field !== 'string') notSimulated('GROUP BY ROLLUP, CUBE and functions');
+    const ref = refOf(soql, g.field, groupPos < 0 ? 0 : groupPos);
+    const r = resolveField(soql, def, ref);
+    if (!r.rel && (def.notGroupable ?? []).includes(r.names[0])) throw errorAt(soql, ref.pos, 'INVALID_FIELD', `field '${r.names[0]}' can not be grouped in a query call`);
+    return r;
+  });
+  if (countOnly && (groupBy.length > 0 || aggregates.length > 0)) notSimulated('COUNT() with GROUP BY or other aggregates');
+  if (groupBy.length > 0 || aggregates.length > 0) {
+    // every plain field of an aggregate query must be grouped (Salesforce refuses the query otherwise)
+    selected.forEach((r, i) => {
+      if (!groupBy.some((g) => g.names.join('.') === r.names.join('.'))) {
+        throw errorAt(soql, Math.max(0, wordAt(soql, selectedRaw[i], 0)), 'MALFORMED_QUERY', `Field must be grouped or aggregated: ${r.names[r.names.length - 1]}`);
+      }
+    });
   }
   const wherePos = wordAt(soql, 'WHERE');
   const where = q.where ? whereTree(q.where, now) : undefined;
   if (where) checkFields(soql, def, where, wherePos < 0 ? 0 : wherePos);
+  // an aggregate may stand in ORDER BY or HAVING without being selected: it is computed, not returned
+  const aggIndex = (fn: { functionName?: string; parameters?: unknown[]; rawValue?: string }): number => {
+    const raw = (fn.rawValue ?? `${fn.functionName ?? ''}(${String(fn.parameters?.[0] ?? '')})`).replace(/\s+/g, '').toUpperCase();
+    const i = aggregates.findIndex((a) => a.raw === raw);
+    if (i >= 0) return i;
+    const name = (fn.functionName ?? '').toUpperCase();
+    const param = fn.parameters?.[0];
+    if (!AGGREGATE_FUNCTIONS.has(name) || typeof param !== 'string') notSimulated(`${fn.rawValue ?? name} in ORDER BY or HAVING`);
+    aggregates.push({ fn: name, field: resolveField(soql, def, refOf(soql, param, 0)), alias: `hidden${aggregates.length}`, raw, hidden: true });
+    return aggregates.length - 1;
+  };
   const orderPos = wordAt(soql, 'ORDER');
   const clauses: OrderByClause[] = q.orderBy === undefined ? [] : Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy];
-  const orderBy = clauses.map((o) => {
-    if (!('field' in o)) notSimulated('ORDER BY a function');
+  const orderBy = clauses.map((o): OrderKey & { desc: boolean; nullsLast: boolean } => {
     const desc = o.order === 'DESC';
-    return { resolved: resolveField(soql, def, refOf(soql, o.field, orderPos < 0 ? 0 : orderPos)), desc, nullsLast: o.nulls ? o.nulls === 'LAST' : desc };
+    const nullsLast = o.nulls ? o.nulls === 'LAST' : desc;
+    if ('fn' in o && o.fn) return { agg: aggIndex(o.fn as { functionName?: string; parameters?: unknown[]; rawValue?: string }), desc, nullsLast };
+    if (!('field' in o) || typeof o.field !== 'string') notSimulated('ORDER BY this expression');
+    const alias = aggregates.findIndex((a) => a.alias.toLowerCase() === (o.field as string).toLowerCase());
+    if (alias >= 0) return { agg: alias, desc, nullsLast };
+    return { resolved: resolveField(soql, def, refOf(soql, o.field, orderPos < 0 ? 0 : orderPos)), desc, nullsLast };
   });
-  return { def, countOnly, aggregate, selected, where, orderBy, limit: q.limit, offset: q.offset };
+  const having = q.having ? havingTree(q.having as unknown as HavingNode, aggIndex, groupBy, soql, def, now) : undefined;
+  if (having && groupBy.length === 0 && aggregates.length === 0) notSimulated('HAVING without GROUP BY');
+  return { def, countOnly, aggregates, groupBy, having, selected, where, orderBy, limit: q.limit, offset: q.offset };
+}
+
+type HavingNode = { left?: Record<string, unknown> & { openParen?: number; closeParen?: number }; operator?: string; right?: HavingNode };
+
+/** The parser's flat HAVING chain as a tree (AND binds tighter than OR; parentheses not simulated). */
+function havingTree(
+  node: HavingNode,
+  aggIndex: (fn: { functionName?: string; parameters?: unknown[]; rawValue?: string }) => number,
+  groupBy: readonly Resolved[],
+  soql: string,
+  def: SObjectDef,
+  now: number
+): HavingCond {
+  const conds: HavingCond[] = [];
+  const ops: string[] = [];
+  for (let n: HavingNode | undefined = node; n; n = n.right) {
+    const left = n.left;
+    if (left) {
+      if (left.openParen || left.closeParen) notSimulated('parentheses in HAVING');
+      const op = String(left.operator ?? '=');
+      if (['IN', 'NOT IN', 'LIKE', 'INCLUDES', 'EXCLUDES'].includes(op.toUpperCase())) notSimulated(`${op} in HAVING`);
+      const value = havingLiteral(left, now);
+      if (left.fn) conds.push({ kind: 'cmp', target: { agg: aggIndex(left.fn as { functionName?: string; parameters?: unknown[]; rawValue?: string }) }, op, value });
+      else {
+        const r = resolveField(soql, def, { path: String(left.field).split('.'), pos: 0 });
+        const g = groupBy.findIndex((x) => x.names.join('.') === r.names.join('.'));
+        if (g < 0) notSimulated('HAVING on a field that is not grouped');
+        conds.push({ kind: 'cmp', target: { group: g }, op, value });
+      }
+    }
+    if (n.operator) ops.push(String(n.operator).toUpperCase());
+  }
+  // fold AND first, then OR
+  const ors: HavingCond[] = [];
+  let current = conds[0];
+  for (let i = 1; i < conds.length; i++) {
+    if (ops[i - 1] === 'AND') current = { kind: 'and', left: current, right: conds[i] };
+    else {
+      ors.push(current);
+      current = conds[i];
+    }
+  }
+  ors.push(current);
+  return ors.reduce((a, b) => ({ kind: 'or', left: a, right: b }));
+}
+
+function havingLiteral(left: Record<string, unknown>, now: number): Literal {
+  const type = String(left.literalType ?? '');
+  const raw = String(left.value ?? '');
+  if (type === 'INTEGER' || type === 'DECIMAL') return Number(raw);
+  if (type === 'STRING') return raw.replace(/^'|'$/g, '');
+  if (type === 'BOOLEAN') return raw.toUpperCase() === 'TRUE';
+  if (type === 'NULL') return null;
+  if (type === 'DATETIME' || type === 'DATE') return raw;
+  void now;
+  return notSimulated(`${type} values in HAVING`);
 }
 
 function checkFields(soql: string, def: SObjectDef, cond: Cond, from: number): void {
@@ -127,8 +241,12 @@ function checkFields(soql: string, def: SObjectDef, cond: Cond, from: number): v
     case 'not':
       checkFields(soql, def, cond.inner, from);
       return;
-    default:
-      resolveField(soql, def, refOf(soql, cond.field, from));
+    default: {
+      const ref = refOf(soql, cond.field, from);
+      const r = resolveField(soql, def, ref);
+      // the object reference's Filter property: a field without it cannot be in WHERE
+      if (!r.rel && (def.notFilterable ?? []).includes(r.names[0])) throw errorAt(soql, ref.pos, 'INVALID_FIELD', `field '${r.names[0]}' can not be filtered in query call`);
+    }
   }
 }
 
@@ -262,14 +380,104 @@ function recordOf(def: SObjectDef, row: Row, apiVersion: string): QueryRecord {
   return { attributes: { type: def.name, url: `/services/data/v${apiVersion}/sobjects/${def.name}/${String(row.Id)}` } };
 }
 
-/** Every record a query selects, in order (before paging into batches). */
-export function querySoql(org: OrgState, soql: string, apiVersion: string, now = Date.now()): { totalSize: number; records: QueryRecord[] } {
-  const p = plan(soql, parseSoql(soql), now);
+function aggregateValue(ctx: Context, rows: readonly Row[], a: Aggregate): FieldValue {
+  const field = a.field as Resolved;
+  const values = rows.map((row) => valueOf(ctx, row, field)).filter((v) => v !== null);
+  switch (a.fn) {
+    case 'COUNT':
+      return values.length;
+    case 'COUNT_DISTINCT':
+      return new Set(values.map((v) => (typeof v === 'string' ? v.toLowerCase() : String(v)))).size;
+    case 'MIN':
+    case 'MAX': {
+      if (values.length === 0) return null;
+      const sorted = [...values].sort((x, y) => compare(x, y, field.type));
+      return a.fn === 'MIN' ? sorted[0] : sorted[sorted.length - 1];
+    }
+    case 'SUM':
+    case 'AVG': {
+      const nums = values.filter((v): v is number => typeof v === 'number');
+      if (nums.length === 0) return null;
+      const sum = nums.reduce((x, y) => x + y, 0);
+      return a.fn === 'SUM' ? sum : sum / nums.length;
+    }
+    default:
+      return null;
+  }
+}
+
+/** GROUP BY and aggregate functions: one AggregateResult per group. */
+function aggregateRecords(ctx: Context, p: Plan, rows: readonly Row[]): QueryRecord[] {
+  const groups = new Map<string, { key: FieldValue[]; rows: Row[] }>();
+  for (const row of rows) {
+    const key = p.groupBy.map((g) => valueOf(ctx, row, g));
+    const id = JSON.stringify(key.map((v) => (typeof v === 'string' ? v.toLowerCase() : v)));
+    const group = groups.get(id) ?? { key, rows: [] };
+    group.rows.push(row);
+    groups.set(id, group);
+  }
+  // an aggregate query without GROUP BY answers one row, even over no rows
+  if (p.groupBy.length === 0 && groups.size === 0) groups.set('[]', { key: [], rows: [] });
+  let results = [...groups.values()].map((g) => ({ key: g.key, aggs: p.aggregates.map((a) => aggregateValue(ctx, g.rows, a)) }));
+  const pass = (c: HavingCond, r: { key: FieldValue[]; aggs: FieldValue[] }): boolean => {
+    if (c.kind !== 'cmp') return c.kind === 'and' ? pass(c.left, r) && pass(c.right, r) : pass(c.left, r) || pass(c.right, r);
+    const v = 'agg' in c.target ? r.aggs[c.target.agg] : r.key[c.target.group];
+    const type = 'agg' in c.target ? (typeof v === 'number' ? 'int' : (p.aggregates[c.target.agg].field?.type ?? 'string')) : p.groupBy[c.target.group].type;
+    return cmp(v, c.op, c.value, type);
+  };
+  if (p.having) results = results.filter((r) => pass(p.having as HavingCond, r));
+  if (p.orderBy.length > 0) {
+    results.sort((a, b) => {
+      for (const o of p.orderBy) {
+        let x: FieldValue;
+        let y: FieldValue;
+        let type: SFieldType;
+        if (o.agg !== undefined) {
+          x = a.aggs[o.agg];
+          y = b.aggs[o.agg];
+          type = typeof x === 'number' || typeof y === 'number' ? 'int' : (p.aggregates[o.agg].field?.type ?? 'string');
+        } else {
+          const gi = p.groupBy.findIndex((g) => g.names.join('.') === o.resolved.names.join('.'));
+          if (gi < 0) notSimulated('ORDER BY a field that is not grouped');
+          x = a.key[gi];
+          y = b.key[gi];
+          type = o.resolved.type;
+        }
+        if (x === null || y === null) {
+          if (x === y) continue;
+          return (x === null) === o.nullsLast ? 1 : -1;
+        }
+        const c = compare(x, y, type);
+        if (c !== 0) return o.desc ? -c : c;
+      }
+      return 0;
+    });
+  }
+  results = results.slice(p.offset ?? 0, p.limit !== undefined ? (p.offset ?? 0) + p.limit : undefined);
+  return results.map((r) => {
+    const rec: QueryRecord = { attributes: { type: 'AggregateResult' } };
+    p.groupBy.forEach((g, i) => (rec[g.names[g.names.length - 1]] = r.key[i]));
+    p.aggregates.forEach((a, i) => {
+      if (!a.hidden) rec[a.alias] = r.aggs[i];
+    });
+    return rec;
+  });
+}
+
+/** Every record a query selects, in order (before paging into batches). `viewer`: the session's user. */
+export function querySoql(org: OrgState, soql: string, apiVersion: string, now = Date.now(), viewer?: UserRecord): { totalSize: number; records: QueryRecord[] } {
+  const p = plan(soql, parseSoql(soql), now, org);
   const ctx: Context = { org, soql, def: p.def, related: new Map(), resolved: new Map() };
-  let rows = p.def.rows(org).filter((row) => !p.where || test(ctx, row, p.where));
+  let rows = p.def.rows(org, viewer).filter((row) => !p.where || test(ctx, row, p.where));
+  if (p.countOnly) return { totalSize: rows.length, records: [] };
+  if (p.aggregates.length > 0 || p.groupBy.length > 0) {
+    const records = aggregateRecords(ctx, p, rows);
+    return { totalSize: records.length, records };
+  }
   if (p.orderBy.length > 0) {
     rows = [...rows].sort((a, b) => {
       for (const o of p.orderBy) {
+        if (!o.resolved) continue;
         const x = valueOf(ctx, a, o.resolved);
         const y = valueOf(ctx, b, o.resolved);
         if (x === null || y === null) {
@@ -281,12 +489,6 @@ export function querySoql(org: OrgState, soql: string, apiVersion: string, now =
       }
       return 0;
     });
-  }
-  if (p.countOnly) return { totalSize: rows.length, records: [] };
-  if (p.aggregate) {
-    const field = p.aggregate.field;
-    const n = field ? rows.filter((row) => valueOf(ctx, row, field) !== null).length : rows.length;
-    return { totalSize: 1, records: [{ attributes: { type: 'AggregateResult' }, expr0: n }] };
   }
   rows = rows.slice(p.offset ?? 0, p.limit !== undefined ? (p.offset ?? 0) + p.limit : undefined);
   const records = rows.map((row) => {
@@ -312,8 +514,8 @@ export function querySoql(org: OrgState, soql: string, apiVersion: string, now =
 }
 
 /** Runs a query and returns the whole result in one batch (no paging). Throws SoqlError as Salesforce would answer. */
-export function runSoql(org: OrgState, soql: string, apiVersion: string): QueryResult {
-  const r = querySoql(org, soql, apiVersion);
+export function runSoql(org: OrgState, soql: string, apiVersion: string, viewer?: UserRecord): QueryResult {
+  const r = querySoql(org, soql, apiVersion, Date.now(), viewer);
   return { totalSize: r.totalSize, done: true, records: r.records };
 }
 
@@ -360,8 +562,8 @@ function column(name: string, type: SFieldType | undefined, joins: ColumnMetadat
 }
 
 /** The answer to `query?q=...&columns=true` (what `sf data query` asks first). */
-export function describeColumns(soql: string): { columnMetadata: ColumnMetadata[]; entityName: string; groupBy: boolean; idSelected: boolean; keyPrefix: string } {
-  const p = plan(soql, parseSoql(soql), Date.now());
+export function describeColumns(soql: string, org?: OrgState): { columnMetadata: ColumnMetadata[]; entityName: string; groupBy: boolean; idSelected: boolean; keyPrefix: string } {
+  const p = plan(soql, parseSoql(soql), Date.now(), org);
   const columns: ColumnMetadata[] = [];
   for (const r of p.selected) {
     if (!r.rel) {
@@ -375,6 +577,10 @@ export function describeColumns(soql: string): { columnMetadata: ColumnMetadata[
     }
     parent.joinColumns.push(column(r.names[1], r.type));
   }
-  if (p.countOnly || p.aggregate) columns.push({ ...column('expr0', 'int'), aggregate: true, displayName: p.countOnly ? 'COUNT()' : 'COUNT' });
-  return { columnMetadata: columns, entityName: p.def.name, groupBy: false, idSelected: columns.some((c) => c.columnName === 'Id'), keyPrefix: p.def.keyPrefix };
+  if (p.countOnly) columns.push({ ...column('expr0', 'int'), aggregate: true, displayName: 'COUNT()' });
+  for (const a of p.aggregates.filter((x) => !x.hidden)) {
+    const type = a.fn === 'COUNT' || a.fn === 'COUNT_DISTINCT' ? 'int' : (a.field?.type ?? 'int');
+    columns.push({ ...column(a.alias, type), aggregate: true, displayName: a.alias.startsWith('expr') ? a.fn : a.alias });
+  }
+  return { columnMetadata: columns, entityName: p.def.name, groupBy: p.groupBy.length > 0, idSelected: columns.some((c) => c.columnName === 'Id'), keyPrefix: p.def.keyPrefix };
 }

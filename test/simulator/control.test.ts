@@ -171,6 +171,12 @@ describe('simulator: faults from another process (--fault and the control endpoi
 });
 
 describe('simulator: fault specs', () => {
+  it('reads skip= and the type of a commit failure', () => {
+    expect(parseFaultSpec('error:match=soap:deploy,skip=1,count=1')).to.deep.equal({ errors: [{ match: 'soap:deploy', skip: 1, count: 1, status: 500 }] });
+    expect(parseFaultSpec('commit-failure:skip=1,type=Settings')).to.deep.equal({ commitFailure: { count: 1, skip: 1, type: 'Settings' } });
+    expect(() => parseFaultSpec('latency:ms=5,skip=1')).to.throw(/unknown skip/);
+  });
+
   it('reads each fault', () => {
     expect(parseFaultSpec('unreachable')).to.deep.equal({ unreachable: { mode: 'refuse' } });
     expect(parseFaultSpec('error:status=503,match=soap:deploy,count=2')).to.deep.equal({ errors: [{ match: 'soap:deploy', count: 2, status: 503 }] });
@@ -190,5 +196,75 @@ describe('simulator: fault specs', () => {
     expect(() => parseFaultSpec('error:status=404')).to.throw(/status is 500, 502 or 503/);
     expect(() => parseFaultSpec('latency')).to.throw(/ms=/);
     expect(() => parseFaultSpec('unreachable:count=1')).to.throw(/unknown count/);
+  });
+});
+
+describe('simulator: org actions from another process (refresh, switches, permissions)', function () {
+  this.timeout(60_000);
+  let sim: Started;
+  let control: { url: string; token: string };
+  let ca: string;
+  let instanceUrl: string;
+
+  const act = (method: string, path: string, body?: unknown): Promise<Answer> =>
+    call(`${control.url}/__sim/orgs/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${control.token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const refresh = (refreshToken: string): Promise<Answer> =>
+    call(`${instanceUrl}/services/oauth2/token`, {
+      method: 'POST',
+      ca,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'PlatformCLI' }).toString(),
+    });
+  const tokenOf = (sfdxAuthUrl: string): string => /^force:\/\/PlatformCLI::([^@]+)@/.exec(sfdxAuthUrl)?.[1] ?? '';
+
+  before(async () => {
+    sim = await start(['--orgs', 'prod,uat']);
+    const org = sim.lines[0] as { instanceUrl: string; caCertPath: string };
+    instanceUrl = org.instanceUrl;
+    ca = readFileSync(org.caCertPath, 'utf8');
+    control = (sim.lines.at(-1) as { control: { url: string; token: string } }).control;
+  });
+  after(() => {
+    sim?.child.kill('SIGTERM');
+  });
+
+  it('changes an org\'s switches and reads them back, never a secret', async () => {
+    const patched = await act('PATCH', 'uat', { settings: { enableClientSecretInRestApiAccess: true }, accessTokenLifetimeSeconds: 30, isDevHub: true });
+    expect(patched.status).to.equal(200);
+    expect(patched.json).to.deep.include({ isDevHub: true, accessTokenLifetimeSeconds: 30, sandboxName: 'uat' });
+    expect((patched.json as { settings: Record<string, boolean> }).settings.enableClientSecretInRestApiAccess).to.equal(true);
+    expect(patched.text).not.to.match(/consumerSecret|refreshToken|5Aep861/);
+    expect((await act('PATCH', 'uat', { settings: { enableEverything: true } })).status).to.equal(400);
+    expect((await act('GET', 'nope')).status).to.equal(404);
+  });
+
+  it('refreshes a sandbox: the old refresh token dies, the answer carries the new login', async () => {
+    const before = sim.lines.find((l) => l.alias === 'uat') as { sfdxAuthUrl: string; orgId: string };
+    expect((await refresh(tokenOf(before.sfdxAuthUrl))).status).to.equal(200);
+    const answer = await act('POST', 'uat/refresh', {});
+    expect(answer.status).to.equal(200);
+    const body = answer.json as { orgId: string; previousOrgId: string; login: { sfdxAuthUrl: string; orgId: string; username: string } };
+    expect(body.previousOrgId).to.equal(before.orgId);
+    expect(body.login.orgId).to.equal(body.orgId).and.not.equal(before.orgId);
+    expect(body.login.username).to.equal('admin@acme.example.uat');
+    expect((await refresh(tokenOf(before.sfdxAuthUrl))).json).to.deep.equal({ error: 'invalid_grant', error_description: 'expired access/refresh token' });
+    expect((await refresh(tokenOf(body.login.sfdxAuthUrl))).status).to.equal(200);
+    expect((await act('POST', 'prod/refresh', {})).status).to.equal(409);
+  });
+
+  it('takes a permission away, deactivates a user and ages an app', async () => {
+    const perm = await act('POST', 'prod/permissions', { holder: 'System Administrator', permission: 'ViewClientSecret', enabled: false });
+    expect(perm.status).to.equal(200);
+    const user = await act('PATCH', 'prod/users/integration%40acme.example', { isActive: false });
+    expect((user.json as { users: Array<{ username: string; isActive: boolean }> }).users.find((u) => u.username === 'integration@acme.example')?.isActive).to.equal(false);
+    const aged = await act('POST', 'prod/apps/Legacy_Integration/modified', { minutesAgo: 45 });
+    const app = (aged.json as { apps: Array<{ fullName: string; lastModifiedDate: string }> }).apps.find((a) => a.fullName === 'Legacy_Integration');
+    expect(Date.now() - Date.parse(app?.lastModifiedDate ?? '')).to.be.within(44 * 60_000, 46 * 60_000);
+    expect((await act('POST', 'prod/apps/Nope/modified', { minutesAgo: 1 })).status).to.equal(409);
+    expect((await act('POST', 'prod/expire-sessions', {})).json).to.have.property('expired');
   });
 });

@@ -263,4 +263,16 @@ describe('simulator: Metadata API', () => {
       expect((e as { errorCode?: string }).errorCode).to.equal('NOT_FOUND');
     }
   });
+
+  it('keeps an ECA\'s consumer key once the app exists: a redeploy with another key succeeds and changes nothing', async () => {
+    const key = `3MVG9${'K'.repeat(80)}`;
+    const other = `3MVG9${'Q'.repeat(80)}`;
+    const withKey = (k: string): ReturnType<typeof oauthEca> => oauthEca('Keyed_App').map((c) => (c.type === GLOBAL ? { ...c, values: { ...c.values, consumerKey: k } } : c));
+    const created = await deploySource(dev, project(withKey(key)));
+    expect(created.response.status).to.equal('Succeeded');
+    expect(h.sim.org('dev').credentials.get('eca:Keyed_App')?.consumerKey).to.equal(key);
+    const again = await deploySource(dev, project(withKey(other)));
+    expect(again.response.status).to.equal('Succeeded');
+    expect(h.sim.org('dev').credentials.get('eca:Keyed_App')?.consumerKey).to.equal(key);
+  });
 });

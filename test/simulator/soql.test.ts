@@ -71,7 +71,7 @@ describe('simulator: SOQL', () => {
   });
 
   it('says so when the grammar accepts a query the simulator does not evaluate (never MALFORMED_QUERY)', () => {
-    expect(() => runSoql(org, 'SELECT ProfileId, COUNT(Id) FROM User GROUP BY ProfileId', '66.0')).to.throw(SoqlNotSimulated, /GROUP BY/);
+    expect(() => runSoql(org, 'SELECT ProfileId, COUNT(Id) FROM User GROUP BY ROLLUP(ProfileId)', '66.0')).to.throw(SoqlNotSimulated, /ROLLUP/);
     expect(() => runSoql(org, 'SELECT Id, (SELECT Id FROM PermissionSetAssignments) FROM User', '66.0')).to.throw(SoqlNotSimulated, /subqueries/);
   });
 });
