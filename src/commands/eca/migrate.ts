@@ -181,7 +181,8 @@ export default class Migrate extends SfCommand<MigrateResult> {
     } catch (e) {
       throw messages.createError('error.MappingUnreadable', [file, e instanceof Error ? e.message : String(e)]);
     }
-    const v = domain.validateMapping(parsed);
+    const { validateMappingFile } = await import('../../shared/jsonSchema.js');
+    const v = await validateMappingFile(parsed, text);
     if (!v.ok) throw messages.createError('error.MappingInvalid', [file, v.errors.map((e) => `  ${domain.formatMappingError(e)}`).join('\n')]);
     return { mapping: v.mapping, dir: dirname(resolve(file)) };
   }

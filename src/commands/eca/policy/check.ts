@@ -138,12 +138,15 @@ export default class PolicyCheck extends SfCommand<PolicyCheckResult> {
     }
     if (!path) return { config: {} };
     let parsed: unknown;
+    let text: string;
     try {
-      parsed = JSON.parse(await readFile(path, 'utf8'));
+      text = await readFile(path, 'utf8');
+      parsed = JSON.parse(text);
     } catch (e) {
       throw messages.createError('error.PolicyFileUnreadable', [path, e instanceof Error ? e.message : String(e)], [], POLICY_EXIT_CODES.error);
     }
-    const v = policy.validatePolicyConfig(parsed);
+    const { validatePolicyFile } = await import('../../../shared/jsonSchema.js');
+    const v = await validatePolicyFile(parsed, text);
     if (!v.ok) {
       throw messages.createError('error.PolicyFileInvalid', [path, v.errors.map((e) => `  ${policy.formatConfigError(e)}`).join('\n')], [], POLICY_EXIT_CODES.error);
     }
@@ -267,7 +270,7 @@ export default class PolicyCheck extends SfCommand<PolicyCheckResult> {
   }
 
   private async applyFixes(
-    evaluation: import('../../../domain/policy/config.js').Evaluation,
+    evaluation: import('../../../domain/policy/evaluate.js').Evaluation,
     input: AuditInput,
     policy: typeof import('../../../domain/policy/index.js')
   ): Promise<PolicyCheckResult['fixed']> {
@@ -350,7 +353,7 @@ function withRelativeFiles<T extends { parts: object }>(eca: T): T {
 }
 
 function toResult(
-  evaluation: import('../../../domain/policy/config.js').Evaluation,
+  evaluation: import('../../../domain/policy/evaluate.js').Evaluation,
   o: {
     failOn: string;
     exitCode: number;
