@@ -7,10 +7,10 @@
  *
  * Import lazily (inside an operation): it loads SDR through OrgAccess.
  */
-import { AuthInfo, type Connection, Org } from '@salesforce/core';
+import { AuthInfo, ConfigAggregator, type Connection, Org } from '@salesforce/core';
 import { formatApiVersion, LATEST_KNOWN_API_VERSION, MIN_ECA_API_VERSION } from '../domain/schema/index.js';
 import type { Component } from '../domain/model.js';
-import { apiVersionTooLowError, orgOpenError } from './errors.js';
+import { apiVersionTooLowError, orgOpenError, orgRequestError } from './errors.js';
 import { type DeployOutcome, OrgAccess } from './orgAccess.js';
 
 /** An org as a command names it: what the user typed, and the Org when a flag already opened it. */
@@ -52,6 +52,10 @@ export async function openSession(ref: OrgRef | string, options: SessionOptions 
   const connection = org.getConnection(options.apiVersion);
   const served = Number.parseFloat(connection.getApiVersion());
   if (options.needsEca !== false && !(served >= MIN_ECA_API_VERSION)) {
+    if (options.apiVersion === undefined && !(await versionIsTheOrgs(connection, served))) {
+      // the CLI falls back to an old default when the org did not answer its version request
+      throw orgRequestError(new Error('fetch failed: the org did not answer the request for its API versions (GET /services/data)'), 'The API version request', name);
+    }
     throw apiVersionTooLowError(name, connection.getApiVersion(), formatApiVersion(MIN_ECA_API_VERSION));
   }
   // the schema decides which fields exist: never read or write for a version newer than it knows
@@ -74,6 +78,18 @@ export async function openSession(ref: OrgRef | string, options: SessionOptions 
 export async function listAuthorizedOrgs(): Promise<string[]> {
   const auths = await AuthInfo.listAllAuthorizations((a) => !a.error);
   return auths.map((a) => a.aliases?.[0] ?? a.username);
+}
+
+/**
+ * True when the connection's version is the org's own (asked of it now or within a day, as the
+ * CLI caches it) or one the user configured (org-api-version); false when it is the CLI's
+ * fallback after the org did not answer.
+ */
+async function versionIsTheOrgs(connection: Connection, served: number): Promise<boolean> {
+  const known = connection.getAuthInfoFields().instanceApiVersion;
+  if (known !== undefined && Number.parseFloat(known) === served) return true;
+  const config = await ConfigAggregator.create();
+  return config.getPropertyValue('org-api-version') !== undefined;
 }
 
 /** A SOQL string literal: 'O\'Brien'. Every query of the plugin quotes values through this. */

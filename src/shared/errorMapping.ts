@@ -72,7 +72,9 @@ function rebuilt(e: SfError, exitCode: number): SfError {
 export function documentedError(error: unknown, codes: FailureCodes, org: string | undefined): Error {
   const e = error instanceof Error ? error : new Error(String(error));
   if (!isOrgError(e) && !ORG_OPEN_ERRORS.has(e.name) && isParseError(e)) {
-    return rebuilt(new SfError(e.message, e.name, (e as SfError).actions), codes.usage);
+    // oclif's parse errors are named by their class (FlagInvalidOptionError), their `name` says Error
+    const name = e.name === 'Error' && e.constructor.name !== 'Error' ? e.constructor.name : e.name;
+    return rebuilt(new SfError(e.message, name, (e as SfError).actions), codes.usage);
   }
   // a code the command chose on purpose (69 in progress, 3 refused, ...) stands
   if (e instanceof SfError && !isOrgError(e) && e.exitCode !== undefined && e.exitCode !== 1) return rebuilt(e, e.exitCode);
