@@ -133,6 +133,15 @@ describe('migrate/mapping: the mapping file', () => {
       ]);
     });
 
+    it('gives the line of each problem in a YAML file', async () => {
+      const yaml = ['targets:', '  prod:', '    users:', '      int@dev.acme: int', '    profile: {}'].join('\n');
+      const result = await validateMapping(parseYaml(yaml), yaml);
+      expect(result.ok ? [] : result.errors.map(formatMappingError)).to.have.members([
+        '/targets/prod/users/int@dev.acme (line 4): maps to "int", which is not a username: Salesforce usernames are written like email addresses (name@domain), without spaces',
+        '/targets/prod/profile (line 5): unknown property "profile"; did you mean "profiles"? (allowed: users, profiles, permissionSets, callbackUrls, urlPrefixes, apps)',
+      ]);
+    });
+
     it('rejects a document that is not an object', async () => {
       expect(await validateMapping(['prod'])).to.deep.equal({ ok: false, errors: [{ path: '', message: 'the mapping must be an object, not array' }] });
       expect(formatMappingError({ path: '', message: 'x' })).to.equal('(root): x');

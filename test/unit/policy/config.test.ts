@@ -66,6 +66,16 @@ describe('policy/config: policy as code', () => {
       expect(await validatePolicyConfig([])).to.deep.equal({ ok: false, errors: [{ path: '', message: 'the policy must be a JSON object, not array' }] });
     });
 
+    it('gives the line of each problem when it has the file\'s text', async () => {
+      const text = '{\n  "failOn": "high",\n  "waivers": [\n    { "rule": "scope-ful", "app": "A", "reason": "r", "expires": "2026-12-31" }\n  ],\n  "extra": 1\n}\n';
+      const result = await validatePolicyConfig(JSON.parse(text), text);
+      const errors = result.ok ? [] : result.errors.map(formatConfigError);
+      expect(errors).to.have.members([
+        '/waivers/0/rule (line 4): unknown rule "scope-ful"; did you mean "scope-full"?',
+        '/extra (line 6): unknown property "extra" (allowed: $schema, failOn, thresholds, disabledRules, severityOverrides, waivers)',
+      ]);
+    });
+
     it('checks calendar dates', async () => {
       const expires = async (date: string) => (await validatePolicyConfig({ waivers: [{ rule: 'scope-full', app: 'A', reason: 'r', expires: date }] })).ok;
       expect(await expires('2028-02-29')).to.equal(true);
