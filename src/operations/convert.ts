@@ -23,7 +23,7 @@ import { EXIT_CODES } from '../shared/exitCodes.js';
 import { writeFilesAtomically } from '../shared/files.js';
 import { defaultSourceRoot } from '../shared/project.js';
 import { findMetadataFiles } from '../shared/sourceFiles.js';
-import { type OnProgress, progressTo } from './progress.js';
+import { type OnProgress, progressTo } from '../shared/progressEvents.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca', 'eca.convert');

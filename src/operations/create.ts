@@ -21,7 +21,7 @@ import { existingFiles, writeFilesAtomically } from '../shared/files.js';
 import { generateKeyAndCertificate, type KeyAndCertificate } from '../shared/keys.js';
 import { packageDirectoryPaths } from '../shared/project.js';
 import { EXIT_CODES } from '../shared/exitCodes.js';
-import { type OnProgress, progressTo } from './progress.js';
+import { type OnProgress, progressTo } from '../shared/progressEvents.js';
 import { verifyToken } from './tokenVerify.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -11,7 +11,7 @@ import { ecaComponents } from '../domain/model.js';
 import { REDACTED } from '../domain/secrets.js';
 import { type EcaSummary, flattenSettings, summarizeConnectedApp, summarizeEca } from '../domain/summary.js';
 import type { MetadataValues } from '../domain/xml.js';
-import { type OnProgress, progressTo } from './progress.js';
+import { type OnProgress, progressTo } from '../shared/progressEvents.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca', 'eca.display');

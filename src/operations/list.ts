@@ -7,7 +7,7 @@ import { readInstalledEcas, readOrgApps } from '../org/apps.js';
 import { openSession, type OrgRef } from '../org/session.js';
 import { readConnectedApp, readEca } from '../domain/app/index.js';
 import { flowNames, formatRefreshTokenPolicy } from '../domain/summary.js';
-import { type OnProgress, progressTo } from './progress.js';
+import { type OnProgress, progressTo } from '../shared/progressEvents.js';
 
 export type AppRow = {
   name: string;

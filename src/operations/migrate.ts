@@ -19,7 +19,7 @@ import { validateEca } from '../domain/validate.js';
 import { planSourceFiles, writeSourceFiles } from '../shared/appSource.js';
 import type { EXIT_CODES } from '../shared/exitCodes.js';
 import { writeFilesAtomically } from '../shared/files.js';
-import { type OnProgress, progressTo } from './progress.js';
+import { type OnProgress, progressTo } from '../shared/progressEvents.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca', 'eca.migrate');

@@ -40,7 +40,7 @@ import type { EXIT_CODES } from '../shared/exitCodes.js';
 import { writeFilesAtomically } from '../shared/files.js';
 import { defaultSourceRoot, projectRoot } from '../shared/project.js';
 import { findMetadataFiles, readSourceComponents, type SourceComponent } from '../shared/sourceFiles.js';
-import { type OnProgress, progressTo } from './progress.js';
+import { type OnProgress, progressTo } from '../shared/progressEvents.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca', 'eca.policy.check');

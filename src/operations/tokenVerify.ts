@@ -24,7 +24,7 @@ import { redactError } from '../domain/token/redact.js';
 import type { TokenFailure } from '../domain/token/response.js';
 import { readClientSecret } from '../domain/token/secret.js';
 import { EXIT_CODES } from '../shared/exitCodes.js';
-import { type OnProgress, progressTo } from './progress.js';
+import { type OnProgress, progressTo } from '../shared/progressEvents.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca', 'eca.token.verify');

@@ -8,7 +8,7 @@
  */
 import { MultiStageOutput } from '@oclif/multi-stage-output';
 import type { Progress, Spinner } from '@salesforce/sf-plugins-core';
-import type { OnProgress, ProgressData, ProgressEvent } from '../operations/progress.js';
+import type { OnProgress, ProgressData, ProgressEvent } from './progressEvents.js';
 
 export type ProgressView = {
   readonly onProgress: OnProgress;

@@ -1,8 +1,8 @@
 /**
  * How an operation reports progress without knowing how it is shown: a stage begins (with values
  * to show beside it), stages are skipped, values change, counted work advances. The command binds
- * the callback to MultiStageOutput, a spinner or a progress bar (src/shared/progress.ts); an
- * operation run without one (a test, another operation) reports to nobody.
+ * the callback to MultiStageOutput, a spinner or a progress bar (./progress.ts); an operation run
+ * without one (a test, another operation) reports to nobody. Types only: it loads nothing.
  */
 export type ProgressData = Readonly<Record<string, string | undefined>>;
 
