@@ -24,19 +24,11 @@ import Migrate from '../../src/commands/eca/migrate.js';
 import PolicyCheck from '../../src/commands/eca/policy/check.js';
 import Verify from '../../src/commands/eca/token/verify.js';
 import { EXIT_CODES } from '../../src/shared/exitCodes.js';
+import { failure } from '../helpers/failure.js';
 import { runPluginAsync } from '../helpers/runCli.js';
 import { type Harness, startHarness } from '../simulator/harness.js';
 
 type Failure = { name: string; message: string; actions?: string[]; exitCode?: number; stack?: string };
-
-async function failure(p: Promise<unknown>): Promise<Failure> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Failure;
-  }
-  throw new Error('expected a failure');
-}
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {

@@ -51,6 +51,7 @@ export function tokenSettingsOf(eca: Eca & AppOrigin, now: Date = new Date()): A
 /** The token settings of an app already read (./app): what the explanation table needs. */
 export function tokenSettingsFrom(app: AppSettings, now: Date = new Date()): AppTokenSettings {
   const cc = app.switches.clientCredentials;
+  const summary = summarize(app, now);
   return {
     name: app.name,
     label: app.label,
@@ -61,12 +62,12 @@ export function tokenSettingsFrom(app: AppSettings, now: Date = new Date()): App
     consumerId: app.consumerId,
     clientCredentialsInSettings: app.components.globalOauthSettings === undefined ? undefined : cc.developer,
     clientCredentialsInPolicies: cc.policy,
-    runAs: app.runAsUser,
+    runAs: summary.runAs,
     certificate: app.certificateText,
-    permittedUsers: app.permittedUsers,
-    profiles: [...app.preAuthorized.profiles],
-    permissionSets: [...app.preAuthorized.permissionSets],
-    scopes: [...(app.scopes ?? [])],
+    permittedUsers: summary.permittedUsers,
+    profiles: summary.profiles,
+    permissionSets: summary.permissionSets,
+    scopes: summary.scopes,
     components: {
       oauthSettings: app.components.oauthSettings,
       globalOauthSettings: app.components.globalOauthSettings,
@@ -75,7 +76,7 @@ export function tokenSettingsFrom(app: AppSettings, now: Date = new Date()): App
     enabled: app.enabled,
     oauthPluginEnabled: app.oauthPluginEnabled,
     policiesComponent: app.components.policies,
-    summary: summarize(app, now),
+    summary,
   };
 }
 
