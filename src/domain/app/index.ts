@@ -6,3 +6,4 @@
 export * from './model.js';
 export * from './read.js';
 export * from './locations.js';
+export * from './oauthLink.js';

@@ -18,6 +18,7 @@ import type { EcaPart } from '../components.js';
 import type { Component, ConnectedApp, Eca } from '../model.js';
 import { ipRelaxationOf, parseConnectedAppRefreshPolicy as parseCaRefreshPolicy, refreshTokenTypeOf, refreshTokenUnitOf } from '../oauthPolicyValues.js';
 import { splitScopes, toEcaScope } from '../scopes.js';
+import { consumerIdOf } from './oauthLink.js';
 import type {
   AppComponent,
   AppOrigin,
@@ -178,12 +179,6 @@ function switches(developer: boolean, policy: boolean | undefined): FlowSwitches
  *  not in source is one an admin may still turn on. */
 function effective(s: FlowSwitches): boolean {
   return s.developer && (s.policy ?? true);
-}
-
-/** The consumer id of an ECA from OauthSettings.oauthLink (`<OrgId>:<ConsumerId>`). */
-export function consumerIdOf(oauthLink: string | undefined): string | undefined {
-  const m = /^\s*[A-Za-z0-9]{15,18}:([A-Za-z0-9]{15,18})\s*$/.exec(oauthLink ?? '');
-  return m ? m[1] : undefined;
 }
 
 const PACKAGED_STATES = new Set(['Packaged', 'Managed', 'AutoInstalled']);

@@ -111,4 +111,4 @@ export function jwtBearerForm(assertion: string): URLSearchParams {
 }
 
 /** The consumer id of an ECA from OauthSettings.oauthLink: read by the one app reader (../app). */
-export { consumerIdOf } from '../app/read.js';
+export { consumerIdOf } from '../app/oauthLink.js';
