@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Writes schemas/eca-<command>.json, the JSON Schema of each command's --json result, from the
-// result type the command exports (<Name>Result in src/commands/eca/...). Run after changing a
-// result type: npm run generate:result-schemas. A test fails when a schema is stale.
+// result type the command returns (EcaCommand<<Name>Result>), declared in the command's file or in
+// its operation (src/operations/...). Run after changing a result type:
+// npm run generate:result-schemas. A test fails when a schema is stale.
 import { readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { createGenerator } from 'ts-json-schema-generator';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const commandsDir = join(root, 'src', 'commands');
+const operationsDir = join(root, 'src', 'operations');
 const check = process.argv.includes('--check');
 
 function walk(dir) {
@@ -22,10 +24,13 @@ let stale = 0;
 for (const file of walk(commandsDir)) {
   const id = relative(commandsDir, file).replace(/\.ts$/, '').split('/');
   const source = readFileSync(file, 'utf8');
-  const m = /export type (\w+Result) = /.exec(source);
-  if (!m) throw new Error(`${file} exports no <Name>Result type`);
+  const m = /extends \w*Command<(\w+Result)>/.exec(source);
+  if (!m) throw new Error(`${file} returns no <Name>Result type`);
+  const declares = (f) => new RegExp(`export type ${m[1]} = `).test(readFileSync(f, 'utf8'));
+  const declaring = [file, ...walk(operationsDir)].find(declares);
+  if (!declaring) throw new Error(`no file declares ${m[1]}`);
   const schema = createGenerator({
-    path: file,
+    path: declaring,
     tsconfig: join(root, 'tsconfig.json'),
     type: m[1],
     skipTypeCheck: true,

@@ -1,12 +1,12 @@
 /**
- * The effective settings of an ECA, as people read them in Setup: who may use it, which flows it
- * allows, how long its tokens live. Used by generate, create, list and display.
+ * The effective settings of an app as people read them in Setup: who may use it, which flows it
+ * allows, how long its tokens live. Used by generate, create, list and display. Derived from the
+ * one app reader (./app): no metadata is read here.
  */
-import { isPlaceholder, parseCertificate } from './certificate.js';
+import { type AppSettings, type CertificateFacts, readConnectedApp, readEca, type RefreshTokenPolicy as AppRefreshPolicy } from './app/index.js';
+import type { ConnectedAppValues, Eca } from './model.js';
 import { SECRET_FIELDS } from './secrets.js';
-import type { Eca } from './model.js';
-import { splitScopes } from './scopes.js';
-import { describeRefreshTokenPolicy, type RefreshTokenPolicy } from './templates.js';
+import type { MetadataValues } from './xml.js';
 
 export type CertificateSummary = { subject?: string; validTo?: string; daysLeft?: number; placeholder?: boolean; invalid?: boolean };
 
@@ -14,6 +14,9 @@ export type EcaSummary = {
   name: string;
   label?: string;
   distributionState?: string;
+  /** ECA app policies: the app switched on (isEnabled) and its OAuth plugin (isOauthPluginEnabled), when known */
+  enabled?: boolean;
+  oauthPluginEnabled?: boolean;
   permittedUsers?: string;
   profiles: string[];
   permissionSets: string[];
@@ -29,123 +32,72 @@ export type EcaSummary = {
   certificate?: CertificateSummary;
 };
 
-function list(value: unknown): string[] {
-  return typeof value === 'string'
-    ? value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : [];
+/** "SpecificLifetime 8 Hours", "Infinite"; a period or unit the source leaves out is left out. */
+export function formatRefreshTokenPolicy(p: AppRefreshPolicy | undefined): string | undefined {
+  if (!p) return undefined;
+  return [p.type, p.period === undefined ? undefined : String(p.period), p.unit].filter((x) => x !== undefined).join(' ');
 }
 
-export function refreshTokenPolicyOf(values: {
-  refreshTokenPolicyType?: string;
-  refreshTokenValidityPeriod?: number;
-  refreshTokenValidityUnit?: string;
-}): RefreshTokenPolicy | undefined {
-  const type = values.refreshTokenPolicyType;
-  if (type === 'Infinite' || type === 'Zero') return { type };
-  if (type === 'SpecificLifetime' || type === 'SpecificInactivity') {
-    return {
-      type,
-      period: values.refreshTokenValidityPeriod ?? 0,
-      unit: (values.refreshTokenValidityUnit ?? 'Hours') as 'Hours' | 'Days' | 'Months',
-    };
-  }
-  return undefined;
+const DAY_MS = 86_400_000;
+
+function certificateSummary(c: CertificateFacts | undefined, now: Date): CertificateSummary | undefined {
+  if (!c) return undefined;
+  if (c.status === 'placeholder') return { placeholder: true };
+  if (c.status === 'unreadable') return { invalid: true };
+  return { subject: c.subject, validTo: c.validTo, daysLeft: Math.floor((Date.parse(c.validTo) - now.getTime()) / DAY_MS) };
 }
 
-function certificateSummary(value: string | undefined, now: Date): CertificateSummary | undefined {
-  if (!value) return undefined;
-  if (isPlaceholder(value)) return { placeholder: true };
-  try {
-    const info = parseCertificate(value, now);
-    return { subject: info.subject, validTo: info.validTo, daysLeft: info.daysLeft };
-  } catch {
-    return { invalid: true };
-  }
+/** The flows an app allows, by the names the commands print. */
+export function flowNames(app: Pick<AppSettings, 'flows'>): string[] {
+  const f = app.flows;
+  return [
+    f.authorizationCode ? 'authorization-code' : undefined,
+    f.clientCredentials ? 'client-credentials' : undefined,
+    f.jwtBearer ? 'jwt-bearer' : undefined,
+    f.device ? 'device' : undefined,
+    f.tokenExchange ? 'token-exchange' : undefined,
+    f.codeCredential ? 'code-credential' : undefined,
+  ].filter((x): x is string => x !== undefined);
+}
+
+/** The summary of an app's effective settings. */
+export function summarize(app: AppSettings, now: Date = new Date()): EcaSummary {
+  return {
+    name: app.name,
+    label: app.label,
+    distributionState: app.distributionState,
+    enabled: app.enabled,
+    oauthPluginEnabled: app.oauthPluginEnabled,
+    permittedUsers: app.permittedUsers,
+    profiles: [...app.preAuthorized.profiles],
+    permissionSets: [...app.preAuthorized.permissionSets],
+    flows: flowNames(app),
+    scopes: [...(app.scopes ?? [])],
+    callbackUrls: [...app.callbackUrls],
+    refreshTokenPolicy: formatRefreshTokenPolicy(app.refreshTokenPolicy),
+    ipRelaxation: app.ipRelaxation,
+    sessionTimeoutInMinutes: app.sessionTimeoutMinutes,
+    runAs: app.runAsUser,
+    // without OAuth settings there is nothing to require or not
+    pkceRequired: app.oauthConfigured ? app.pkceRequired : undefined,
+    consumerSecretOptional: app.oauthConfigured ? app.consumerSecretOptional : undefined,
+    certificate: certificateSummary(app.certificate, now),
+  };
 }
 
 export function summarizeEca(eca: Eca, now: Date = new Date()): EcaSummary {
-  const h = eca.parts.header?.values;
-  const g = eca.parts.globalOauthSettings?.values;
-  const o = eca.parts.oauthSettings?.values;
-  const p = eca.parts.oauthPolicies?.values;
-  const flows: string[] = [];
-  const callbackUrls = (g?.callbackUrl ?? '')
-    .split(/\r?\n/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (g) {
-    if (callbackUrls.length) flows.push('authorization-code');
-    if (g.isClientCredentialsFlowEnabled && p?.isClientCredentialsFlowEnabled) flows.push('client-credentials');
-    if (g.certificate) flows.push('jwt-bearer');
-    if (g.isDeviceFlowEnabled) flows.push('device');
-    if (g.isTokenExchangeEnabled && p?.isTokenExchangeFlowEnabled) flows.push('token-exchange');
-    if (g.isCodeCredFlowEnabled) flows.push('code-credential');
-  }
-  const refresh = p ? refreshTokenPolicyOf(p) : undefined;
-  return {
-    name: eca.name,
-    label: h?.label,
-    distributionState: h?.distributionState,
-    permittedUsers: p?.permittedUsersPolicyType,
-    profiles: list(p?.commaSeparatedProfile),
-    permissionSets: list(p?.commaSeparatedPermissionSet),
-    flows,
-    scopes: splitScopes(o?.commaSeparatedOauthScopes),
-    callbackUrls,
-    refreshTokenPolicy: refresh ? `${refresh.type}${'period' in refresh ? ` ${refresh.period} ${refresh.unit}` : ''}` : undefined,
-    ipRelaxation: p?.ipRelaxationPolicyType,
-    sessionTimeoutInMinutes: p?.sessionTimeoutInMinutes,
-    runAs: p?.clientCredentialsFlowUser,
-    pkceRequired: g?.isPkceRequired,
-    consumerSecretOptional: g?.isConsumerSecretOptional,
-    certificate: certificateSummary(g?.certificate, now),
-  };
+  return summarize(readEca(eca), now);
 }
 
-export { describeRefreshTokenPolicy };
-
-/** The same summary for a Connected App; its policy values are shown as the Connected App holds them. */
-export function summarizeConnectedApp(name: string, values: import('./model.js').ConnectedAppValues, now: Date = new Date()): EcaSummary {
-  const o = values.oauthConfig;
-  const callbackUrls = (o?.callbackUrl ?? '')
-    .split(/\r?\n/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const flows: string[] = [];
-  if (o) {
-    if (callbackUrls.length) flows.push('authorization-code');
-    if (o.isClientCredentialEnabled) flows.push('client-credentials');
-    if (o.certificate) flows.push('jwt-bearer');
-    if (o.isTokenExchangeEnabled) flows.push('token-exchange');
-    if (o.isCodeCredentialEnabled) flows.push('code-credential');
-  }
-  return {
-    name,
-    label: values.label,
-    distributionState: undefined,
-    permittedUsers: o?.isAdminApproved === undefined ? undefined : o.isAdminApproved ? 'AdminApprovedPreAuthorized' : 'AllSelfAuthorized',
-    profiles: values.profileName ?? [],
-    permissionSets: values.permissionSetName ?? [],
-    flows,
-    scopes: o?.scopes ?? [],
-    callbackUrls,
-    refreshTokenPolicy: values.oauthPolicy?.refreshTokenPolicy,
-    ipRelaxation: values.oauthPolicy?.ipRelaxation,
-    sessionTimeoutInMinutes: values.sessionPolicy?.sessionTimeout,
-    runAs: o?.oauthClientCredentialUser,
-    pkceRequired: o?.isPkceRequired,
-    consumerSecretOptional: o?.isConsumerSecretOptional,
-    certificate: certificateSummary(o?.certificate, now),
-  };
+/** The same summary for a Connected App, its values spelled the ECA way (see ./app/model.ts). */
+export function summarizeConnectedApp(name: string, values: ConnectedAppValues, now: Date = new Date()): EcaSummary {
+  return summarize(readConnectedApp({ type: 'ConnectedApp', fullName: name, values }), now);
 }
 
 export type SettingEntry = { field: string; value: string; secret: boolean };
 
 /** Every field of a component as dotted paths with printable values; secrets are marked. */
-export function flattenSettings(values: import('./xml.js').MetadataValues, prefix = ''): SettingEntry[] {
+export function flattenSettings(values: MetadataValues, prefix = ''): SettingEntry[] {
   const out: SettingEntry[] = [];
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) continue;

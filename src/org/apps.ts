@@ -7,6 +7,7 @@ import { CONNECTED_APP, ECA_COMPONENTS } from '../domain/components.js';
 import { assembleEcas, type Component, type ConnectedApp, type Eca } from '../domain/model.js';
 import { typeSpec } from '../domain/schema/index.js';
 import type { OrgAccess, OrgComponent } from './orgAccess.js';
+import { soqlQuote } from './session.js';
 
 export type OrgApps = {
   ecas: Array<Eca & { id?: string; namespacePrefix?: string; manageableState?: string }>;
@@ -94,4 +95,18 @@ export async function readInstalledEcas(access: OrgAccess, retrievedNames: Reado
         : undefined,
     };
   });
+}
+
+/** The record id of a local ECA by developer name (create checks for it, then reads it back). */
+export async function readEcaId(access: OrgAccess, name: string): Promise<string | undefined> {
+  const rows = await access.query<{ Id: string }>(`SELECT Id, DeveloperName FROM ExternalClientApplication WHERE DeveloperName = ${soqlQuote(name)}`);
+  return rows[0]?.Id;
+}
+
+/**
+ * The names (labels) of every Connected App the org runs, ConnectedApplication.Name: convert tells
+ * an app installed from a package (the org runs it, a retrieve does not return it) from an unknown one.
+ */
+export async function readConnectedApplicationNames(access: OrgAccess): Promise<string[]> {
+  return (await access.query<{ Name: string }>('SELECT Name FROM ConnectedApplication')).map((r) => r.Name);
 }

@@ -4,6 +4,7 @@
  * (one query), the org's settings (in the same retrieve as the apps).
  */
 import type { OrgAccess } from './orgAccess.js';
+import { soqlInList } from './session.js';
 
 export type RunAsFacts = {
   username: string;
@@ -38,16 +39,13 @@ type AssignmentRow = { Assignee?: { Username?: string } | null; PermissionSet?: 
 
 const ADMIN_PERMISSIONS = ['PermissionsModifyAllData', 'PermissionsViewAllData', 'PermissionsCustomizeApplication'] as const;
 
-function quote(v: string): string {
-  return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
 
 /** The run-as users' profile and the admin and API-only permissions their profile grants. */
 export async function readRunAsUsers(access: OrgAccess, usernames: readonly string[]): Promise<Map<string, RunAsFacts>> {
   const out = new Map<string, RunAsFacts>();
   const names = [...new Set(usernames.filter((u) => u && !u.includes('${')))];
   if (names.length === 0) return out;
-  const inList = names.map(quote).join(', ');
+  const inList = soqlInList(names);
   // the profile's permissions, and those of every permission set assigned (integration users
   // often get "API Only User" from a permission set): two queries whatever the number of apps
   const [rows, assignments] = await Promise.all([

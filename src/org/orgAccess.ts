@@ -7,7 +7,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type Connection, Messages, SfError } from '@salesforce/core';
+import type { Connection } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import {
   ComponentSet,
@@ -20,27 +20,9 @@ import {
 import { componentByType, componentOfFile, sourceFilePath } from '../domain/components.js';
 import type { Component } from '../domain/model.js';
 import { parseMetadataXml, serializeMetadataXml } from '../domain/xml.js';
+import { orgRequestError } from './errors.js';
 
-Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('plugin-eca', 'eca.org');
-
-/**
- * Turns what jsforce and SDR throw for a failed request into a named error with actions; errors
- * that are already ours (SfError with actions) pass through.
- */
-export function orgRequestError(e: unknown, what: string, org: string): Error {
-  if (e instanceof SfError && e.actions?.length) return e;
-  const err = e instanceof Error ? e : new Error(String(e));
-  const code = (err as { errorCode?: string }).errorCode ?? err.name;
-  const text = `${code && code !== 'Error' ? `${code}: ` : ''}${err.message}`;
-  if (/INVALID_SESSION_ID|RefreshTokenAuthError|invalid_grant|expired access\/refresh token/i.test(text)) {
-    return messages.createError('error.SessionExpired', [org, text], [org], undefined, err);
-  }
-  if (/REQUEST_LIMIT_EXCEEDED/.test(text)) return messages.createError('error.RequestLimit', [org, text], [], undefined, err);
-  // a query error such as INVALID_FIELD says what is wrong itself: keep it, named
-  if (err instanceof SfError || /^[A-Z_]+$/.test(err.name)) return err;
-  return messages.createError('error.RequestFailed', [what, org, text], [], undefined, err);
-}
+export { orgRequestError };
 
 export type OrgComponent = Component & {
   id?: string;
@@ -102,7 +84,8 @@ function failureOf(m: DeployMessage): ComponentFailure {
 const truthy = (v: unknown): boolean => v === true || v === 'true';
 
 export class OrgAccess {
-  public constructor(private readonly conn: Connection, private readonly apiVersion: string) {}
+  /** `orgName`: the alias or username the user typed, named in errors (default: the connection's username) */
+  public constructor(private readonly conn: Connection, private readonly apiVersion: string, private readonly orgName: string = conn.getUsername() ?? conn.instanceUrl) {}
 
   public get connection(): Connection {
     return this.conn;
@@ -116,10 +99,6 @@ export class OrgAccess {
     } catch (e) {
       throw orgRequestError(e, 'A query', this.orgName);
     }
-  }
-
-  private get orgName(): string {
-    return this.conn.getUsername() ?? this.conn.instanceUrl;
   }
 
   /**
@@ -231,8 +210,21 @@ export class OrgAccess {
 
   /** Reads the status of a deploy started earlier (a resumed `--wait`). */
   public async deployStatus(jobId: string, checkOnly: boolean): Promise<DeployOutcome> {
-    const status = (await this.conn.metadata.checkDeployStatus(jobId, true)) as unknown as MetadataApiDeployStatus;
-    return outcomeOf(status, checkOnly);
+    try {
+      const status = (await this.conn.metadata.checkDeployStatus(jobId, true)) as unknown as MetadataApiDeployStatus;
+      return outcomeOf(status, checkOnly);
+    } catch (e) {
+      throw orgRequestError(e, 'The deploy status request', this.orgName);
+    }
+  }
+
+  /** A REST request with the stored authorization (GET by default); failures become named org errors. */
+  public async request<T>(url: string, what: string): Promise<T> {
+    try {
+      return await this.conn.request<T>({ method: 'GET', url });
+    } catch (e) {
+      throw orgRequestError(e, what, this.orgName);
+    }
   }
 }
 

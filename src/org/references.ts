@@ -1,13 +1,11 @@
 /**
  * Which of the users, profiles and permission sets an app refers to an org has: one query per
- * kind, whatever the number of apps. Used by create and migrate before they deploy.
+ * kind, whatever the number of apps. Used by create and migrate before they deploy. Also the
+ * user and permission set look-ups create and convert need.
  */
 import type { OrgNames } from '../domain/migrate/references.js';
 import type { OrgAccess } from './orgAccess.js';
-
-function inList(names: readonly string[]): string {
-  return names.map((n) => `'${n.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ');
-}
+import { soqlInList as inList, soqlQuote } from './session.js';
 
 export async function readOrgNames(
   access: OrgAccess,
@@ -24,4 +22,18 @@ export async function readOrgNames(
     profiles: profiles.map((p) => p.Name),
     permissionSets: permissionSets.map((p) => p.Name),
   };
+}
+
+/** The profile of an active user (create pre-authorizes the CI user's profile); undefined when no such active user. */
+export async function readUserProfile(access: OrgAccess, username: string): Promise<string | undefined> {
+  const rows = await access.query<{ Username: string; Profile?: { Name?: string } | null }>(
+    `SELECT Username, Profile.Name FROM User WHERE Username = ${soqlQuote(username)} AND IsActive = true`
+  );
+  return rows[0]?.Profile?.Name ?? undefined;
+}
+
+/** Permission set label -> API name (a Connected App names its permission sets by label): one query. */
+export async function readPermissionSetNamesByLabel(access: OrgAccess): Promise<Map<string, string>> {
+  const rows = await access.query<{ Name: string; Label: string }>('SELECT Name, Label FROM PermissionSet WHERE IsOwnedByProfile = false');
+  return new Map(rows.map((p) => [p.Label, p.Name]));
 }

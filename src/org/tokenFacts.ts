@@ -7,11 +7,9 @@
  * Talks to the org through OrgAccess (src/org), like every org read of the plugin.
  */
 import type { OrgAccess } from './orgAccess.js';
+import { soqlQuote as quote } from './session.js';
 import type { UserFacts } from '../domain/token/explain.js';
 
-function quote(v: string): string {
-  return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
 
 /** Organization.IsSandbox. */
 export async function readIsSandbox(access: OrgAccess): Promise<boolean> {

@@ -4,7 +4,7 @@
  */
 import { join, relative } from 'node:path';
 import type { Eca } from '../domain/model.js';
-import { type AppFlagValues, appFlagMessages, invalidAppError, specFromFlags, type SpecResult } from './appFlags.js';
+import { type AppFlagValues, appSpecMessages as appFlagMessages, invalidAppError, specFromFlags, type SpecResult } from './appSpec.js';
 
 export type PreparedApp = { eca: Eca; warnings: string[]; version: string; certificate?: SpecResult['certificate'] };
 

@@ -25,3 +25,8 @@ export async function packageDirectoryPaths(cwd: string = process.cwd()): Promis
     return [];
   }
 }
+
+/** The sfdx project's root around cwd, else cwd. */
+export async function projectRoot(cwd: string = process.cwd()): Promise<string> {
+  return SfProject.resolveProjectPath(cwd).catch(() => cwd);
+}

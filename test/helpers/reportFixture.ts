@@ -9,7 +9,8 @@
  * that closes a table cell, a description carrying an access token.
  */
 import type { AuditedApp, AuditOptions, RunAsUserFacts } from '../../src/domain/policy/app.js';
-import { evaluate, type PolicyConfig } from '../../src/domain/policy/config.js';
+import type { PolicyConfig } from '../../src/domain/policy/config.js';
+import { evaluate } from '../../src/domain/policy/evaluate.js';
 import { convertConnectedApp } from '../../src/domain/convert/index.js';
 import {
   buildReport,

@@ -100,7 +100,8 @@ describe('create, list and display against the org simulator', function () {
     expect(installed).to.include({ kind: 'ExternalClientApp', distributionState: 'Packaged' });
     expect(h.sim.count('soap:retrieve')).to.equal(1);
     const prod = await List.run(['-o', 'prod']);
-    expect(prod.apps.find((a) => a.name === 'Legacy_Integration')).to.deep.include({ kind: 'ConnectedApp', refreshTokenPolicy: 'infinite', ipRelaxation: 'ENFORCE' });
+    // one model, one spelling: a Connected App's values are shown the ECA way (src/domain/app/model.ts)
+    expect(prod.apps.find((a) => a.name === 'Legacy_Integration')).to.deep.include({ kind: 'ConnectedApp', refreshTokenPolicy: 'Infinite', ipRelaxation: 'Enforce' });
   });
 
   it('display groups every setting by component and redacts a retrieved secret', async () => {

@@ -75,7 +75,7 @@ describe('simulator: report seed and LoginHistory', function () {
     );
     const top = rows.records[0];
     expect(top).to.deep.include({ LoginType: 'Other Apex API', ApiType: 'SOAP Partner', ApiVersion: '35.0', logins: 90 });
-    expect(top.attributes).to.deep.equal({ type: 'AggregateResult' });
+    expect((top as unknown as { attributes: unknown }).attributes).to.deep.equal({ type: 'AggregateResult' });
     expect(Date.now() - Date.parse(top.lastLogin)).to.be.lessThan(2 * 86_400_000);
     expect(rows.records.some((r) => r.LoginType === 'Partner Product' && r.ApiType === 'SOAP Enterprise')).to.equal(true);
     const password = rows.records.filter((r) => r.LoginSubType === 'OAuth Username-Password');

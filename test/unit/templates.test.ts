@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { buildEca, TemplateApiVersionError, templateMinApiVersion } from '../../src/domain/build.js';
 import { assembleEcas, ecaComponents } from '../../src/domain/model.js';
-import { evaluate } from '../../src/domain/policy/config.js';
+import { evaluate } from '../../src/domain/policy/evaluate.js';
 import { fromEca } from '../../src/domain/policy/app.js';
 import { severityRank } from '../../src/domain/policy/rules.js';
 import { LATEST_KNOWN_API_VERSION, MIN_ECA_API_VERSION } from '../../src/domain/schema/index.js';

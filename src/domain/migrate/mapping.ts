@@ -1,7 +1,7 @@
 /**
  * The mapping file of `sf eca migrate`: what changes per target org (run-as users, profiles,
- * permission sets, URLs, certificates, labels). JSON or YAML; the command parses it, this module
- * validates the parsed document and resolves it for one target.
+ * permission sets, URLs, certificates, labels). JSON or YAML; the command parses it and the
+ * schema checks it; this module words its problems and resolves it for one target.
  *
  * ```json
  * {
@@ -31,13 +31,16 @@
  * - `apps`: per app developer name: `certificate` (a file path, read by the command relative to
  *   the mapping file, or the PEM text itself), `label`, `contactEmail`.
  *
- * The JSON Schema is schemas/eca-migrate-mapping.json; the validation here implements the same
- * constraints in plain TypeScript (a unit test keeps them in agreement) and adds what a schema
- * cannot say: names that differ only in case are duplicates.
+ * The JSON Schema is schemas/eca-migrate-mapping.json, checked by src/shared/jsonSchema.ts (ajv);
+ * mappingFileErrors() says what it refused precisely, with the reasons below, and adds what a
+ * schema cannot say: names that differ only in case are duplicates.
  */
+import { allowedProperties, type DocumentError, formatDocumentError, pointer, type SchemaIssue, typeName, typeWords, uniqueErrors } from '../schemaIssues.js';
 import { developerNameProblem } from '../validate.js';
 import { type AppSettingName } from './fields.js';
 import { compareText, didYouMean, sameName } from './text.js';
+
+export { pointer };
 
 // ---------------------------------------------------------------------------------------------
 // the file
@@ -71,8 +74,6 @@ export type MigrationMapping = {
 export type SectionKey = keyof MappingSection;
 export type AppSettingKey = keyof AppSettings;
 
-export const TOP_LEVEL_KEYS: readonly string[] = ['$schema', 'default', 'targets'];
-export const SECTION_KEYS: readonly SectionKey[] = ['users', 'profiles', 'permissionSets', 'callbackUrls', 'urlPrefixes', 'apps'];
 export const APP_SETTING_KEYS: readonly AppSettingKey[] = ['certificate', 'label', 'contactEmail'];
 
 // The patterns the JSON Schema uses too (a unit test compares them).
@@ -91,16 +92,16 @@ export const NOT_BLANK_PATTERN = /\S/;
 export const PRIVATE_KEY_PATTERN = /PRIVATE KEY-----/;
 
 // ---------------------------------------------------------------------------------------------
-// validation
+// what is wrong in a mapping file, in words
 
 /** One problem; `path` is a JSON Pointer into the document ("" is the whole document). */
-export type MappingError = { readonly path: string; readonly message: string };
+export type MappingError = DocumentError;
 
 export type MappingValidation =
   | { readonly ok: true; readonly mapping: MigrationMapping }
   | { readonly ok: false; readonly errors: readonly MappingError[] };
 
-/** Why a text is not acceptable ("is not a username: ..."), or undefined when it is. */
+/** Why a name or value is refused ("is not a username: ..."), or undefined when it is not: the schema says whether, this says why. */
 type Check = (value: string) => string | undefined;
 
 type NameKind = {
@@ -160,7 +161,7 @@ function checkCertificate(value: string): string | undefined {
   return undefined;
 }
 
-const KINDS = {
+const NAME_KINDS = {
   user: { noun: 'user', check: checkUsername, caseInsensitive: true },
   profile: { noun: 'profile', check: checkProfileName, caseInsensitive: true },
   permissionSet: { noun: 'permission set', check: checkApiName, caseInsensitive: true },
@@ -168,12 +169,13 @@ const KINDS = {
   app: { noun: 'app', check: checkDeveloperName, caseInsensitive: true },
 } as const satisfies Readonly<Record<string, NameKind>>;
 
-const NAME_MAPS: ReadonlyArray<{ key: Exclude<SectionKey, 'apps'>; kind: NameKind; nullable: boolean }> = [
-  { key: 'users', kind: KINDS.user, nullable: false },
-  { key: 'profiles', kind: KINDS.profile, nullable: false },
-  { key: 'permissionSets', kind: KINDS.permissionSet, nullable: false },
-  { key: 'callbackUrls', kind: KINDS.url, nullable: true },
-  { key: 'urlPrefixes', kind: KINDS.url, nullable: false },
+/** The name maps of a section and the kind of name each maps. */
+const NAME_MAPS: ReadonlyArray<{ key: Exclude<SectionKey, 'apps'>; kind: NameKind }> = [
+  { key: 'users', kind: NAME_KINDS.user },
+  { key: 'profiles', kind: NAME_KINDS.profile },
+  { key: 'permissionSets', kind: NAME_KINDS.permissionSet },
+  { key: 'callbackUrls', kind: NAME_KINDS.url },
+  { key: 'urlPrefixes', kind: NAME_KINDS.url },
 ];
 
 const APP_SETTING_CHECKS: Readonly<Record<AppSettingKey, Check>> = {
@@ -182,128 +184,122 @@ const APP_SETTING_CHECKS: Readonly<Record<AppSettingKey, Check>> = {
   contactEmail: (v) => (EMAIL_PATTERN.test(v) ? undefined : 'is not an email address (name@domain)'),
 };
 
+/** Where the schema of the mapping file (schemas/eca-migrate-mapping.json) keeps each kind of name. */
+const NAME_AT: Readonly<Record<string, NameKind>> = {
+  '/definitions/username': NAME_KINDS.user,
+  '/definitions/profileName': NAME_KINDS.profile,
+  '/definitions/permissionSetName': NAME_KINDS.permissionSet,
+  '/definitions/url': NAME_KINDS.url,
+  '/definitions/appName': NAME_KINDS.app,
+};
+const TARGET_KEY_AT = '/properties/targets/propertyNames';
+const APP_SETTING_AT = '/definitions/appSettings/properties/';
+const NULLABLE_URL_AT = '/definitions/section/properties/callbackUrls/additionalProperties';
+/** What a container must be, by where the schema defines it. */
+const CONTAINER_AT: Readonly<Record<string, string>> = {
+  '/definitions/section': 'an object',
+  '/definitions/section/properties/users': 'an object of user mappings',
+  '/definitions/section/properties/profiles': 'an object of profile mappings',
+  '/definitions/section/properties/permissionSets': 'an object of permission set mappings',
+  '/definitions/section/properties/callbackUrls': 'an object of URL mappings',
+  '/definitions/section/properties/urlPrefixes': 'an object of URL mappings',
+  '/definitions/section/properties/apps': 'an object keyed by app developer name',
+  '/definitions/appSettings': 'an object of settings',
+  '/properties/targets': 'an object keyed by org alias or username',
+};
+
+function refused(kind: NameKind | undefined, value: string): string {
+  return (kind ? kind.check(value) : undefined) ?? 'is not written as the schema asks';
+}
+
+/** One schema issue in words; issues of a value the schema admits in two forms (anyOf) become one. */
+function mappingIssueWords(i: SchemaIssue, all: readonly SchemaIssue[]): MappingError | undefined {
+  if (i.keyword === 'propertyNames') return undefined; // the refused name is its own issue
+  if (i.key !== undefined) {
+    if (i.at === TARGET_KEY_AT) return { path: i.path, message: `"${i.key}" is not an org alias or username: it is empty or holds a space` };
+    return { path: i.path, message: `"${i.key}" ${refused(NAME_AT[i.at], i.key)}` };
+  }
+  const either = all.find((x) => x.keyword === 'anyOf' && x.path === i.path && x.key === undefined);
+  if (either && i !== either) return undefined;
+  if (i.at === NULLABLE_URL_AT) {
+    return typeof i.value === 'string'
+      ? { path: i.path, message: `maps to "${i.value}", which ${refused(NAME_KINDS.url, i.value)}` }
+      : { path: i.path, message: `must be a string or null, not ${typeName(i.value)}` };
+  }
+  if (i.at.startsWith(APP_SETTING_AT)) {
+    const setting = i.at.slice(APP_SETTING_AT.length) as AppSettingKey;
+    return typeof i.value === 'string'
+      ? { path: i.path, message: `"${i.value}" ${APP_SETTING_CHECKS[setting]?.(i.value) ?? 'is not valid'}` }
+      : { path: i.path, message: `must be a string, not ${typeName(i.value)}` };
+  }
+  const kind = NAME_AT[i.at];
+  if (kind) {
+    return typeof i.value === 'string'
+      ? { path: i.path, message: `maps to "${i.value}", which ${refused(kind, i.value)}` }
+      : { path: i.path, message: `must be a string, not ${typeName(i.value)}` };
+  }
+  switch (i.keyword) {
+    case 'type':
+      if (i.path === '') return { path: '', message: `the mapping must be an object, not ${typeName(i.value)}` };
+      return { path: i.path, message: `must be ${CONTAINER_AT[i.at] ?? typeWords(i.params.type)}, not ${typeName(i.value)}` };
+    case 'additionalProperties': {
+      const key = String(i.params.additionalProperty);
+      const allowed = allowedProperties(i.rule);
+      return { path: pointer(i.path, key), message: `unknown property "${key}"${didYouMean(key, allowed)} (allowed: ${allowed.join(', ')})` };
+    }
+    default:
+      return { path: i.path, message: `is not valid (${i.keyword})` };
+  }
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A JSON Pointer one step further. */
-export function pointer(path: string, key: string | number): string {
-  return `${path}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+/** Keys that repeat an earlier one but for case: Salesforce compares these names without case. */
+function caseDuplicates(path: string, value: unknown, noun: string): MappingError[] {
+  if (!isObject(value)) return [];
+  const seen = new Map<string, string>();
+  const out: MappingError[] = [];
+  for (const key of Object.keys(value)) {
+    const first = seen.get(key.toLowerCase());
+    if (first === undefined) seen.set(key.toLowerCase(), key);
+    else out.push({ path: pointer(path, key), message: `maps the same ${noun} as "${first}": ${noun} names are not case-sensitive` });
+  }
+  return out;
 }
 
-function typeName(v: unknown): string {
-  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
-}
-
-class Collector {
-  public readonly errors: MappingError[] = [];
-
-  public add(path: string, message: string): void {
-    this.errors.push({ path, message });
-  }
-
-  /** True when the value is an object; reports it otherwise. */
-  public object(path: string, value: unknown, what: string): value is Record<string, unknown> {
-    if (isObject(value)) return true;
-    this.add(path, `must be ${what}, not ${typeName(value)}`);
-    return false;
-  }
-
-  public unknownKeys(path: string, value: Record<string, unknown>, allowed: readonly string[]): void {
-    for (const key of Object.keys(value)) {
-      if (!allowed.includes(key)) this.add(pointer(path, key), `unknown property "${key}"${didYouMean(key, allowed)} (allowed: ${allowed.join(', ')})`);
-    }
-  }
-
-  /** Reports a key the kind does not accept, and a key that repeats an earlier one but for case. */
-  public keys(path: string, value: Record<string, unknown>, kind: NameKind): void {
-    const seen = new Map<string, string>();
-    for (const key of Object.keys(value)) {
-      const why = kind.check(key);
-      if (why) this.add(pointer(path, key), `"${key}" ${why}`);
-      if (!kind.caseInsensitive) continue;
-      const first = seen.get(key.toLowerCase());
-      if (first === undefined) seen.set(key.toLowerCase(), key);
-      else this.add(pointer(path, key), `maps the same ${kind.noun} as "${first}": ${kind.noun} names are not case-sensitive`);
-    }
-  }
-
-  public text(path: string, value: unknown, check: Check, nullable = false): void {
-    if (value === null && nullable) return;
-    if (typeof value !== 'string') {
-      this.add(path, `must be a string${nullable ? ' or null' : ''}, not ${typeName(value)}`);
-      return;
-    }
-    const why = check(value);
-    if (why) this.add(path, `maps to "${value}", which ${why}`);
-  }
-}
-
-function validateNameMap(c: Collector, path: string, value: unknown, kind: NameKind, nullable: boolean): void {
-  if (!c.object(path, value, `an object of ${kind.noun} mappings`)) return;
-  c.keys(path, value, kind);
-  for (const [key, to] of Object.entries(value)) c.text(pointer(path, key), to, kind.check, nullable);
-}
-
-function validateAppSettings(c: Collector, path: string, value: unknown): void {
-  if (!c.object(path, value, 'an object of settings')) return;
-  c.unknownKeys(path, value, APP_SETTING_KEYS);
-  for (const key of APP_SETTING_KEYS) {
-    const setting = value[key];
-    if (setting === undefined) continue;
-    if (typeof setting !== 'string') c.add(pointer(path, key), `must be a string, not ${typeName(setting)}`);
-    else {
-      const why = APP_SETTING_CHECKS[key](setting);
-      if (why) c.add(pointer(path, key), `"${setting}" ${why}`);
-    }
-  }
-}
-
-function validateSection(c: Collector, path: string, value: unknown): void {
-  if (!c.object(path, value, 'an object')) return;
-  c.unknownKeys(path, value, SECTION_KEYS);
-  for (const { key, kind, nullable } of NAME_MAPS) {
-    if (value[key] !== undefined) validateNameMap(c, pointer(path, key), value[key], kind, nullable);
-  }
-  const apps = value.apps;
-  if (apps !== undefined && c.object(pointer(path, 'apps'), apps, 'an object keyed by app developer name')) {
-    c.keys(pointer(path, 'apps'), apps, KINDS.app);
-    for (const [app, settings] of Object.entries(apps)) validateAppSettings(c, pointer(pointer(path, 'apps'), app), settings);
-  }
-}
-
-function validateTargets(c: Collector, value: unknown): void {
-  if (!c.object('/targets', value, 'an object keyed by org alias or username')) return;
-  const usernames = new Map<string, string>();
-  for (const [key, section] of Object.entries(value)) {
-    const path = pointer('/targets', key);
-    if (!TARGET_KEY_PATTERN.test(key)) c.add(path, `"${key}" is not an org alias or username: it is empty or holds a space`);
-    if (key.includes('@')) {
+/** What JSON Schema cannot say: two names that differ only in case are one name for Salesforce. */
+function duplicateNames(doc: unknown): MappingError[] {
+  if (!isObject(doc)) return [];
+  const sections: Array<[string, unknown]> = [['/default', doc.default]];
+  const out: MappingError[] = [];
+  if (isObject(doc.targets)) {
+    const usernames = new Map<string, string>();
+    for (const [key, section] of Object.entries(doc.targets)) {
+      sections.push([pointer('/targets', key), section]);
+      if (!key.includes('@')) continue;
       const first = usernames.get(key.toLowerCase());
       if (first === undefined) usernames.set(key.toLowerCase(), key);
-      else c.add(path, `names the same org as "${first}": usernames are not case-sensitive`);
+      else out.push({ path: pointer('/targets', key), message: `names the same org as "${first}": usernames are not case-sensitive` });
     }
-    validateSection(c, path, section);
   }
+  for (const [path, section] of sections) {
+    if (!isObject(section)) continue;
+    for (const { key, kind } of NAME_MAPS) if (kind.caseInsensitive) out.push(...caseDuplicates(pointer(path, key), section[key], kind.noun));
+    out.push(...caseDuplicates(pointer(path, 'apps'), section.apps, NAME_KINDS.app.noun));
+  }
+  return out;
 }
 
-/** Checks a parsed mapping file; every problem comes with its JSON Pointer. */
-export function validateMapping(input: unknown): MappingValidation {
-  const c = new Collector();
-  if (!isObject(input)) {
-    c.add('', `the mapping must be an object, not ${typeName(input)}`);
-    return { ok: false, errors: c.errors };
-  }
-  c.unknownKeys('', input, TOP_LEVEL_KEYS);
-  if (input.$schema !== undefined && typeof input.$schema !== 'string') c.add('/$schema', `must be a string, not ${typeName(input.$schema)}`);
-  if (input.default !== undefined) validateSection(c, '/default', input.default);
-  if (input.targets !== undefined) validateTargets(c, input.targets);
-  return c.errors.length > 0 ? { ok: false, errors: c.errors } : { ok: true, mapping: input as MigrationMapping };
+/** The problems in a mapping file: those its schema found, in words, and the duplicate names it cannot see. */
+export function mappingFileErrors(issues: readonly SchemaIssue[], doc: unknown): MappingError[] {
+  return uniqueErrors([...issues.map((i) => mappingIssueWords(i, issues)).filter((e): e is MappingError => e !== undefined), ...duplicateNames(doc)]);
 }
 
 /** "/targets/prod/users/int@: \"int@\" is not a username: ..." */
 export function formatMappingError(e: MappingError): string {
-  return `${e.path === '' ? '(root)' : e.path}: ${e.message}`;
+  return formatDocumentError(e);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -44,35 +44,4 @@ export function uniqueNames(names: readonly string[]): string[] {
   });
 }
 
-/** Ordinal comparison, so output does not depend on the machine's locale. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export { editDistance } from '../text.js';
-import { editDistance } from '../text.js';
-
-/**
- * The options closest to a value, best first: within a small edit distance (ignoring case), or
- * containing it / contained in it when it has at least four characters.
- */
-export function closeMatches(value: string, options: readonly string[], limit = 3): string[] {
-  const v = value.toLowerCase();
-  const tolerance = Math.max(2, Math.floor(value.length / 4));
-  return options
-    .map((option) => {
-      const o = option.toLowerCase();
-      const contains = v.length >= 4 && (o.includes(v) || v.includes(o));
-      return { option, distance: contains ? 0 : editDistance(v, o) };
-    })
-    .filter((m) => m.distance <= tolerance)
-    .sort((a, b) => a.distance - b.distance || compareText(a.option, b.option))
-    .slice(0, limit)
-    .map((m) => m.option);
-}
-
-/** `; did you mean "x"?` for a near miss, else "". */
-export function didYouMean(value: string, options: readonly string[]): string {
-  const [best] = closeMatches(value, options, 1);
-  return best === undefined ? '' : `; did you mean "${best}"?`;
-}
+export { closeMatches, compareText, didYouMean, editDistance } from '../text.js';

@@ -8,7 +8,7 @@
  * all waived is <skipped> with the waiver's reason. The `failures` counts count failed test cases.
  */
 import { describeApp } from './app.js';
-import type { Evaluation, WaivedFinding } from './config.js';
+import type { Evaluation, WaivedFinding } from './evaluate.js';
 import { type Finding, type FindingTarget, ruleById } from './rules.js';
 
 export type JunitOptions = {

@@ -18,7 +18,7 @@
  * Adding a control: append it to a pack's `controls` with the source it comes from; a unit test
  * checks that every rule id exists in the catalogue and that every control has a source.
  */
-import type { AuditedSubject, Evaluation, WaivedFinding } from './config.js';
+import type { AuditedSubject, Evaluation, WaivedFinding } from './evaluate.js';
 import type { Finding, Severity } from './rules.js';
 
 export type PackSource = {

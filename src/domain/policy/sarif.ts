@@ -15,7 +15,8 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describeApp, type SourceLocation } from './app.js';
-import type { Evaluation, Waiver } from './config.js';
+import type { Waiver } from './config.js';
+import type { Evaluation } from './evaluate.js';
 import { type Finding, type FindingTarget, type Fix, type Rule, RULES, type Severity } from './rules.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';

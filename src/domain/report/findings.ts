@@ -2,7 +2,7 @@
  * Policy findings of one org, from the same evaluate() result `sf eca policy check` prints:
  * active findings (waivers honoured), waived ones, counts by severity and by rule.
  */
-import type { Evaluation } from '../policy/config.js';
+import type { Evaluation } from '../policy/evaluate.js';
 import { type Finding, ruleById, SEVERITIES, type Severity, severityRank } from '../policy/rules.js';
 import type { FindingView, FindingsSection } from './model.js';
 

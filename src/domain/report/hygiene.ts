@@ -5,7 +5,7 @@
  */
 import { isPlaceholder } from '../certificate.js';
 import type { AuditedApp } from '../policy/app.js';
-import type { Evaluation } from '../policy/config.js';
+import type { Evaluation } from '../policy/evaluate.js';
 import type { Hygiene, SecretFacts } from './model.js';
 
 export const OVER_SCOPE_RULES: readonly string[] = ['scope-full', 'scope-refresh-token-unneeded'];

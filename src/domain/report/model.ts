@@ -22,7 +22,7 @@
  * - secrets: no bulk source is known; leave it out and the report says secret age was not checked.
  */
 import type { AuditedApp } from '../policy/app.js';
-import type { Evaluation } from '../policy/config.js';
+import type { Evaluation } from '../policy/evaluate.js';
 import type { Severity } from '../policy/rules.js';
 import type { ConversionResult } from '../convert/convert.js';
 import type { DatePrecision, DeadlineId, DeadlineStatus, LegacyLogin, Source } from './sources.js';

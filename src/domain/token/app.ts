@@ -1,12 +1,11 @@
 /**
- * The settings of an External Client App that decide whether it issues a token, read once from
- * the retrieved app (or, for an app installed from a package, from what a subscriber can query)
- * so the explanation table and the report need not know the metadata's shape.
+ * The settings of an External Client App that decide whether it issues a token: a view of the one
+ * app reader (../app) for the explanation table and the report, so neither knows the metadata's
+ * shape. An app installed from a package gets what a subscriber can query instead.
  */
+import { type AppOrigin, type AppSettings, readEca } from '../app/index.js';
 import type { Eca } from '../model.js';
-import { splitScopes } from '../scopes.js';
-import { type EcaSummary, summarizeEca } from '../summary.js';
-import { consumerIdOf } from './flows.js';
+import { type EcaSummary, summarize } from '../summary.js';
 
 export type AppTokenSettings = {
   name: string;
@@ -44,45 +43,40 @@ export type AppTokenSettings = {
   summary?: EcaSummary;
 };
 
-function list(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+/** The token settings of a retrieved ECA, from the one app reader. */
+export function tokenSettingsOf(eca: Eca & AppOrigin, now: Date = new Date()): AppTokenSettings {
+  return tokenSettingsFrom(readEca(eca), now);
 }
 
-/** The token settings of a retrieved ECA. */
-export function tokenSettingsOf(eca: Eca & { id?: string; namespacePrefix?: string; manageableState?: string }, now: Date = new Date()): AppTokenSettings {
-  const g = eca.parts.globalOauthSettings?.values;
-  const o = eca.parts.oauthSettings?.values;
-  const p = eca.parts.oauthPolicies?.values;
-  const app = eca.parts.policies?.values;
-  const key = typeof g?.consumerKey === 'string' && g.consumerKey.trim() !== '' ? g.consumerKey.trim() : undefined;
+/** The token settings of an app already read (./app): what the explanation table needs. */
+export function tokenSettingsFrom(app: AppSettings, now: Date = new Date()): AppTokenSettings {
+  const cc = app.switches.clientCredentials;
+  const summary = summarize(app, now);
   return {
-    name: eca.name,
-    label: eca.parts.header?.values.label,
-    id: eca.id,
-    installed: eca.manageableState === 'installed',
-    namespacePrefix: eca.namespacePrefix,
-    consumerKey: key,
-    consumerId: consumerIdOf(o?.oauthLink),
-    clientCredentialsInSettings: g ? g.isClientCredentialsFlowEnabled === true : undefined,
-    clientCredentialsInPolicies: p ? p.isClientCredentialsFlowEnabled === true : undefined,
-    runAs: p?.clientCredentialsFlowUser || undefined,
-    certificate: g?.certificate || undefined,
-    permittedUsers: p?.permittedUsersPolicyType,
-    profiles: list(p?.commaSeparatedProfile),
-    permissionSets: list(p?.commaSeparatedPermissionSet),
-    scopes: splitScopes(o?.commaSeparatedOauthScopes),
+    name: app.name,
+    label: app.label,
+    id: app.id,
+    installed: app.installed,
+    namespacePrefix: app.namespacePrefix,
+    consumerKey: app.consumerKey,
+    consumerId: app.consumerId,
+    clientCredentialsInSettings: app.components.globalOauthSettings === undefined ? undefined : cc.developer,
+    clientCredentialsInPolicies: cc.policy,
+    runAs: summary.runAs,
+    certificate: app.certificateText,
+    permittedUsers: summary.permittedUsers,
+    profiles: summary.profiles,
+    permissionSets: summary.permissionSets,
+    scopes: summary.scopes,
     components: {
-      oauthSettings: eca.parts.oauthSettings?.fullName,
-      globalOauthSettings: eca.parts.globalOauthSettings?.fullName,
-      oauthPolicies: eca.parts.oauthPolicies?.fullName,
+      oauthSettings: app.components.oauthSettings,
+      globalOauthSettings: app.components.globalOauthSettings,
+      oauthPolicies: app.components.oauthPolicies,
     },
-    enabled: app?.isEnabled,
-    oauthPluginEnabled: app?.isOauthPluginEnabled,
-    policiesComponent: eca.parts.policies?.fullName,
-    summary: summarizeEca(eca, now),
+    enabled: app.enabled,
+    oauthPluginEnabled: app.oauthPluginEnabled,
+    policiesComponent: app.components.policies,
+    summary,
   };
 }
 

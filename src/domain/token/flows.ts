@@ -110,8 +110,5 @@ export function jwtBearerForm(assertion: string): URLSearchParams {
   return new URLSearchParams({ grant_type: JWT_BEARER_GRANT, assertion });
 }
 
-/** The consumer id of an ECA from OauthSettings.oauthLink (`<OrgId>:<ConsumerId>`). */
-export function consumerIdOf(oauthLink: string | undefined): string | undefined {
-  const m = /^\s*[A-Za-z0-9]{15,18}:([A-Za-z0-9]{15,18})\s*$/.exec(oauthLink ?? '');
-  return m ? m[1] : undefined;
-}
+/** The consumer id of an ECA from OauthSettings.oauthLink: read by the one app reader (../app). */
+export { consumerIdOf } from '../app/oauthLink.js';

@@ -83,7 +83,7 @@ describe('the Connected App to ECA mapping table', () => {
   });
 
   it('fills only schema fields, with values their enums allow', () => {
-    const present = { oauth: true, saml: true, canvas: true };
+    const present = { oauth: true, saml: true, canvas: true, sourceKnowsDeviceFlow: true };
     for (const d of PLATFORM_DEFAULTS) {
       const spec = resolveField(targetType(d.to), d.to.field)?.field;
       expect(spec, `${targetType(d.to)}.${d.to.field}`).to.not.equal(undefined);

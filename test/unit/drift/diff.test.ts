@@ -188,7 +188,7 @@ describe('drift/diff: the differences between two sets of apps', () => {
         profileName: ['Integration User'],
         ...over,
       },
-    });
+    }) as unknown as ConnectedApp;
     const left = ca({}, 'KEY-A');
     const same = ca(
       {

@@ -23,8 +23,8 @@ import {
   URL_PATTERN,
   USERNAME_MAX_LENGTH,
   USERNAME_PATTERN,
-  validateMapping,
 } from '../../../src/domain/migrate/mapping.js';
+import { validateMappingFile as validateMapping } from '../../../src/shared/jsonSchema.js';
 
 const SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)), '../../../schemas/eca-migrate-mapping.json');
 type Def = { pattern?: string; maxLength?: number };
@@ -56,13 +56,13 @@ const MAPPING: MigrationMapping = {
 
 describe('migrate/mapping: the mapping file', () => {
   describe('validateMapping', () => {
-    it('accepts a complete mapping, and an empty one', () => {
-      expect(validateMapping(MAPPING)).to.deep.equal({ ok: true, mapping: MAPPING });
-      expect(validateMapping({})).to.deep.equal({ ok: true, mapping: {} });
+    it('accepts a complete mapping, and an empty one', async () => {
+      expect(await validateMapping(MAPPING)).to.deep.equal({ ok: true, mapping: MAPPING });
+      expect(await validateMapping({})).to.deep.equal({ ok: true, mapping: {} });
     });
 
-    it('names every problem by JSON Pointer, precisely', () => {
-      const result = validateMapping({
+    it('names every problem by JSON Pointer, precisely', async () => {
+      const result = await validateMapping({
         $schema: 3,
         defaults: {},
         default: {
@@ -113,7 +113,7 @@ describe('migrate/mapping: the mapping file', () => {
       ]);
     });
 
-    it('takes the same document written in YAML, null dropping a callback URL', () => {
+    it('takes the same document written in YAML, null dropping a callback URL', async () => {
       const yaml = [
         '$schema: ../schemas/eca-migrate-mapping.json',
         'targets:',
@@ -126,22 +126,31 @@ describe('migrate/mapping: the mapping file', () => {
         '      Acme_CI:',
         '        certificate: certs/prod.crt',
       ].join('\n');
-      const result = validateMapping(parseYaml(yaml));
+      const result = await validateMapping(parseYaml(yaml));
       expect(result.ok).to.equal(true);
       expect(resolveMapping(result.ok ? result.mapping : undefined, 'prod').callbackUrls).to.deep.equal([
         { from: 'http://localhost:1717/OauthRedirect', to: null, source: '/targets/prod/callbackUrls' },
       ]);
     });
 
-    it('rejects a document that is not an object', () => {
-      expect(validateMapping(['prod'])).to.deep.equal({ ok: false, errors: [{ path: '', message: 'the mapping must be an object, not array' }] });
+    it('gives the line of each problem in a YAML file', async () => {
+      const yaml = ['targets:', '  prod:', '    users:', '      int@dev.acme: int', '    profile: {}'].join('\n');
+      const result = await validateMapping(parseYaml(yaml), yaml);
+      expect(result.ok ? [] : result.errors.map(formatMappingError)).to.have.members([
+        '/targets/prod/users/int@dev.acme (line 4): maps to "int", which is not a username: Salesforce usernames are written like email addresses (name@domain), without spaces',
+        '/targets/prod/profile (line 5): unknown property "profile"; did you mean "profiles"? (allowed: users, profiles, permissionSets, callbackUrls, urlPrefixes, apps)',
+      ]);
+    });
+
+    it('rejects a document that is not an object', async () => {
+      expect(await validateMapping(['prod'])).to.deep.equal({ ok: false, errors: [{ path: '', message: 'the mapping must be an object, not array' }] });
       expect(formatMappingError({ path: '', message: 'x' })).to.equal('(root): x');
     });
 
-    it('accepts namespaced permission sets and long but valid usernames', () => {
+    it('accepts namespaced permission sets and long but valid usernames', async () => {
       const user = `${'a'.repeat(USERNAME_MAX_LENGTH - 6)}@ac.me`;
-      expect(validateMapping({ default: { permissionSets: { ns__Acme_API: 'Acme_API' }, users: { [user]: 'b@c' } } }).ok).to.equal(true);
-      expect(validateMapping({ default: { users: { [`x${user}`]: 'b@c' } } }).ok).to.equal(false);
+      expect((await validateMapping({ default: { permissionSets: { ns__Acme_API: 'Acme_API' }, users: { [user]: 'b@c' } } })).ok).to.equal(true);
+      expect((await validateMapping({ default: { users: { [`x${user}`]: 'b@c' } } })).ok).to.equal(false);
     });
   });
 
@@ -163,7 +172,7 @@ describe('migrate/mapping: the mapping file', () => {
       expect(d.appSettings.properties?.contactEmail.pattern).to.equal(USERNAME_PATTERN.source);
     });
 
-    it('agrees with validateMapping on valid and invalid mappings', () => {
+    it('agrees with validateMapping on valid and invalid mappings', async () => {
       const samples: unknown[] = [
         {},
         MAPPING,
@@ -206,11 +215,11 @@ describe('migrate/mapping: the mapping file', () => {
         { targets: { prod: { users: { 'a@b': 'c@d' } } } },
       ];
       for (const sample of samples) {
-        expect(validateMapping(sample).ok, JSON.stringify(sample)).to.equal(validate(sample));
+        expect((await validateMapping(sample)).ok, JSON.stringify(sample)).to.equal(validate(sample));
       }
     });
 
-    it('leaves to the validator what JSON Schema cannot say: names that differ only in case', () => {
+    it('leaves to the validator what JSON Schema cannot say: names that differ only in case', async () => {
       const samples = [
         { default: { users: { 'a@b': 'c@d', 'A@B': 'e@f' } } },
         { default: { apps: { Acme: {}, ACME: {} } } },
@@ -218,7 +227,7 @@ describe('migrate/mapping: the mapping file', () => {
       ];
       for (const sample of samples) {
         expect(validate(sample), JSON.stringify(sample)).to.equal(true);
-        expect(validateMapping(sample).ok, JSON.stringify(sample)).to.equal(false);
+        expect((await validateMapping(sample)).ok, JSON.stringify(sample)).to.equal(false);
       }
     });
   });

@@ -2,18 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { expect } from 'chai';
-import {
-  DEFAULT_FAIL_ON,
-  evaluate,
-  exitCodeFor,
-  formatConfigError,
-  isIsoDate,
-  mergePolicyConfigs,
-  type PolicyConfig,
-  resolvePolicyConfig,
-  validatePolicyConfig,
-} from '../../../src/domain/policy/config.js';
+import { DEFAULT_FAIL_ON, formatConfigError, mergePolicyConfigs, type PolicyConfig, resolvePolicyConfig } from '../../../src/domain/policy/config.js';
+import { evaluate, exitCodeFor } from '../../../src/domain/policy/evaluate.js';
+import { validatePolicyFile as validatePolicyConfig } from '../../../src/shared/jsonSchema.js';
 import { DEFAULT_THRESHOLDS, RULE_IDS } from '../../../src/domain/policy/rules.js';
 import { NOW, secureConnectedApp, secureEca } from './helpers.js';
 
@@ -24,7 +17,7 @@ const bypass = (name: string) => secureEca({ oauthPolicies: { ipRelaxationPolicy
 
 describe('policy/config: policy as code', () => {
   describe('validatePolicyConfig', () => {
-    it('accepts a complete policy', () => {
+    it('accepts a complete policy', async () => {
       const policy = {
         $schema: './schemas/eca-policy-file.json',
         failOn: 'medium',
@@ -33,12 +26,12 @@ describe('policy/config: policy as code', () => {
         severityOverrides: { 'connected-app-should-migrate': 'medium' },
         waivers: [{ rule: 'ip-restrictions-relaxed', app: 'Legacy_ETL', kind: 'connectedApp', reason: 'vendor egress IPs unknown; SEC-123', expires: '2026-12-31' }],
       };
-      expect(validatePolicyConfig(policy)).to.deep.equal({ ok: true, config: policy });
-      expect(validatePolicyConfig({})).to.deep.equal({ ok: true, config: {} });
+      expect(await validatePolicyConfig(policy)).to.deep.equal({ ok: true, config: policy });
+      expect(await validatePolicyConfig({})).to.deep.equal({ ok: true, config: {} });
     });
 
-    it('names every problem by JSON Pointer', () => {
-      const result = validatePolicyConfig({
+    it('names every problem by JSON Pointer', async () => {
+      const result = await validatePolicyConfig({
         failOn: 'severe',
         thresholds: { maxRefreshTokenDays: 0, maxSessionTimeout: 5, minRsaKeyBits: 2048.5 },
         disabledRules: ['pkce-not-requried', 'scope-full', 'scope-full', 7],
@@ -69,26 +62,38 @@ describe('policy/config: policy as code', () => {
       ]);
     });
 
-    it('rejects a document that is not an object', () => {
-      expect(validatePolicyConfig([])).to.deep.equal({ ok: false, errors: [{ path: '', message: 'the policy must be a JSON object, not array' }] });
+    it('rejects a document that is not an object', async () => {
+      expect(await validatePolicyConfig([])).to.deep.equal({ ok: false, errors: [{ path: '', message: 'the policy must be a JSON object, not array' }] });
     });
 
-    it('checks calendar dates', () => {
-      expect(isIsoDate('2028-02-29')).to.equal(true);
-      expect(isIsoDate('2026-02-29')).to.equal(false);
-      expect(isIsoDate('2026-1-01')).to.equal(false);
+    it('gives the line of each problem when it has the file\'s text', async () => {
+      const text = '{\n  "failOn": "high",\n  "waivers": [\n    { "rule": "scope-ful", "app": "A", "reason": "r", "expires": "2026-12-31" }\n  ],\n  "extra": 1\n}\n';
+      const result = await validatePolicyConfig(JSON.parse(text), text);
+      const errors = result.ok ? [] : result.errors.map(formatConfigError);
+      expect(errors).to.have.members([
+        '/waivers/0/rule (line 4): unknown rule "scope-ful"; did you mean "scope-full"?',
+        '/extra (line 6): unknown property "extra" (allowed: $schema, failOn, thresholds, disabledRules, severityOverrides, waivers)',
+      ]);
+    });
+
+    it('checks calendar dates', async () => {
+      const expires = async (date: string) => (await validatePolicyConfig({ waivers: [{ rule: 'scope-full', app: 'A', reason: 'r', expires: date }] })).ok;
+      expect(await expires('2028-02-29')).to.equal(true);
+      expect(await expires('2026-02-29')).to.equal(false);
+      expect(await expires('2026-1-01')).to.equal(false);
     });
   });
 
   describe('the JSON Schema', () => {
     const ajv = new Ajv({ allErrors: true, strict: true });
+    addFormats.default(ajv);
     const validate = ajv.compile(schema);
 
     it('lists exactly the rule catalogue', () => {
       expect(schema.definitions.ruleId.enum).to.deep.equal([...RULE_IDS]);
     });
 
-    it('agrees with validatePolicyConfig on valid and invalid policies', () => {
+    it('agrees with validatePolicyConfig on valid and invalid policies', async () => {
       const samples: unknown[] = [
         {},
         { failOn: 'none', thresholds: { maxRefreshTokenDays: 1 } },
@@ -108,7 +113,7 @@ describe('policy/config: policy as code', () => {
         { other: 1 },
       ];
       for (const sample of samples) {
-        expect(validatePolicyConfig(sample).ok, JSON.stringify(sample)).to.equal(validate(sample));
+        expect((await validatePolicyConfig(sample)).ok, JSON.stringify(sample)).to.equal(validate(sample));
       }
     });
   });
@@ -225,9 +230,9 @@ describe('policy/config: policy as code', () => {
     });
   });
 
-  it('reads a policy file the way a command would', () => {
+  it('reads a policy file the way a command would', async () => {
     const text = JSON.stringify({ failOn: 'critical', waivers: [{ rule: 'scope-full', app: 'A', reason: 'r', expires: '2026-12-31' }] });
-    const validation = validatePolicyConfig(JSON.parse(text));
+    const validation = await validatePolicyConfig(JSON.parse(text));
     expect(validation.ok).to.equal(true);
     const config: PolicyConfig = validation.ok ? validation.config : {};
     expect(resolvePolicyConfig(config).failOn).to.equal('critical');

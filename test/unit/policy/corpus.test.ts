@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { expect } from 'chai';
 import type { AuditedApp } from '../../../src/domain/policy/app.js';
-import { evaluate, type Evaluation } from '../../../src/domain/policy/config.js';
+import { evaluate, type Evaluation } from '../../../src/domain/policy/evaluate.js';
 import type { Finding } from '../../../src/domain/policy/rules.js';
 import { type CorpusApp, FIXTURES, loadCorpus, NOW } from './helpers.js';
 

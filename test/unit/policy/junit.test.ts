@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { evaluate } from '../../../src/domain/policy/config.js';
+import { evaluate } from '../../../src/domain/policy/evaluate.js';
 import { escapeXml, toJunit } from '../../../src/domain/policy/junit.js';
 import { NOW, secureConnectedApp, secureEca } from './helpers.js';
 

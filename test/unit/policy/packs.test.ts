@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { evaluate } from '../../../src/domain/policy/config.js';
+import { evaluate } from '../../../src/domain/policy/evaluate.js';
 import { evaluateControl, evaluatePack, PACK_IDS, packById, PACKS, type PackControl } from '../../../src/domain/policy/packs.js';
 import { RULE_IDS } from '../../../src/domain/policy/rules.js';
 import { NOW, secureEca } from './helpers.js';

@@ -4,7 +4,7 @@ import { Ajv, type AnySchemaObject } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
-import { evaluate, type Evaluation } from '../../../src/domain/policy/config.js';
+import { evaluate, type Evaluation } from '../../../src/domain/policy/evaluate.js';
 import { RULES } from '../../../src/domain/policy/rules.js';
 import { artifactLocation, formatSarif, sarifLevel, SRCROOT, toSarif } from '../../../src/domain/policy/sarif.js';
 import { FIXTURES, loadCorpus, NOW, secureConnectedApp, secureEca } from './helpers.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { expect } from 'chai';
-import { evaluate } from '../../../src/domain/policy/config.js';
+import { evaluate } from '../../../src/domain/policy/evaluate.js';
 import { findLeaks } from '../../../src/domain/token/redact.js';
 import {
   assertNoSecrets,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { evaluate } from '../../../src/domain/policy/config.js';
+import { evaluate } from '../../../src/domain/policy/evaluate.js';
 import {
   buildInventory,
   groupLoginRows,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { expect } from 'chai';
-import { ecaComponents } from '../../../src/domain/model.js';
+import { type ConnectedApp, ecaComponents } from '../../../src/domain/model.js';
 import {
   MANIFEST_FILE,
   manifestText,
@@ -29,7 +29,7 @@ function input(overrides: Partial<SnapshotInput> = {}): SnapshotInput {
     createdAt: new Date('2026-07-01T12:00:00Z'),
     createdBy: 'plugin-eca 0.1.0',
     ecaComponents: [...ecaComponents(beta), ...ecaComponents(acme)],
-    connectedApps: [{ type: 'ConnectedApp', fullName: 'Legacy', values: { label: 'Legacy', contactEmail: 'ops@acme.example', oauthConfig: { consumerSecret: SECRET, callbackUrl: 'https://x.example/cb' } } }],
+    connectedApps: [{ type: 'ConnectedApp', fullName: 'Legacy', values: { label: 'Legacy', contactEmail: 'ops@acme.example', oauthConfig: { consumerSecret: SECRET, callbackUrl: 'https://x.example/cb' } } } as unknown as ConnectedApp],
     settings: { type: 'ExternalClientAppSettings', fullName: 'ExternalClientApp', values: { enableClientSecretInRestApiAccess: true } },
     ...overrides,
   };

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { expect } from 'chai';
 import { componentByPart, type EcaPart } from '../../../src/domain/components.js';
 import { resolveMapping } from '../../../src/domain/migrate/mapping.js';
-import { assembleEcas, type Component, type Eca, ecaComponents } from '../../../src/domain/model.js';
+import { assembleEcas, type Component, type ConnectedApp, type Eca, ecaComponents } from '../../../src/domain/model.js';
 import { planSnapshot } from '../../../src/domain/snapshot/manifest.js';
 import { type PlannedComponent, planRestore, type RestoreInput, type RestorePlan, RESTORE_PHASES, snapshotUsernames, valuesForDeploy } from '../../../src/domain/snapshot/restore.js';
 import { Secret } from '../../../src/domain/snapshot/secret.js';
@@ -265,7 +265,7 @@ describe('snapshot/restore: the plan', () => {
 
   it('skips packaged apps and Connected Apps it cannot create, and says which names the snapshot lacks', () => {
     const packaged = makeEca('Partner', { header: { distributionState: 'Packaged' }, oauthPolicies: { clientCredentialsFlowUser: undefined } });
-    const snapshot = { ...snapshotOf([packaged]), connectedApps: [{ type: 'ConnectedApp', fullName: 'Legacy', values: { label: 'Legacy' } }] };
+    const snapshot = { ...snapshotOf([packaged]), connectedApps: [{ type: 'ConnectedApp', fullName: 'Legacy', values: { label: 'Legacy' } } as unknown as ConnectedApp] };
     const plan = planRestore({ snapshot, target: qaTarget(), names: ['partner', 'legacy', 'nope'] });
     expect(plan.apps.map((a) => `${a.name}:${a.action}`)).to.deep.equal(['Partner:skip', 'Legacy:skip']);
     expect(plan.apps[1].reason).to.contain('Spring');

@@ -1,0 +1,284 @@
+/**
+ * `sf eca convert`: Connected Apps (from source or an org) to External Client Apps, one at a time
+ * (a bad app never stops the others), with a report of every field; files written all or none;
+ * optionally validated and deployed to an org. The mapping itself is the domain's
+ * (domain/convert/mapping.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { Messages } from '@salesforce/core';
+import { readConnectedApplicationNames } from '../org/apps.js';
+import { readPermissionSetNamesByLabel } from '../org/references.js';
+import { openSession, type OrgRef, validateThenDeploy } from '../org/session.js';
+import { CONNECTED_APP, componentOfFile } from '../domain/components.js';
+import { checkConnectedAppSource, convertConnectedApp, renderMarkdownReport } from '../domain/convert/index.js';
+import type { ConversionResult } from '../domain/convert/convert.js';
+import { ecaComponents, type Eca } from '../domain/model.js';
+import { formatApiVersion } from '../domain/schema/index.js';
+import { developerNameProblem, toDeveloperName } from '../domain/validate.js';
+import { type MetadataValues, MetadataXmlError, parseMetadataXml } from '../domain/xml.js';
+import { checkApiVersion } from '../shared/appSpec.js';
+import { planSourceFiles, writeSourceFiles } from '../shared/appSource.js';
+import { EXIT_CODES } from '../shared/exitCodes.js';
+import { writeFilesAtomically } from '../shared/files.js';
+import { defaultSourceRoot } from '../shared/project.js';
+import { findMetadataFiles } from '../shared/sourceFiles.js';
+import { type OnProgress, progressTo } from '../shared/progressEvents.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca', 'eca.convert');
+
+export type ConvertedField = { source: string; outcome: string; target?: string; from?: string; to?: string; reason?: string };
+
+export type ConvertedApp = {
+  /** the Connected App's full name (the ECA takes the same name) */
+  name: string;
+  /** the file it was read from, or "org:<alias>" */
+  source: string;
+  status: 'clean' | 'attention' | 'failed' | 'skipped';
+  /** why it was skipped or failed */
+  reason?: string;
+  files: string[];
+  report: ConvertedField[];
+  filled: Array<{ target: string; value: string; reason: string }>;
+  notices: Array<{ code: string; severity: string; message: string }>;
+  problems: Array<{ message: string; fix: string; file?: string; line?: number }>;
+};
+
+export type ConvertResult = {
+  apiVersion: string;
+  summary: { clean: number; attention: number; failed: number; skipped: number };
+  apps: ConvertedApp[];
+  reportFile?: string;
+  deployed?: { org: string; validationId: string; deployId: string; components: number };
+};
+
+type Candidate = {
+  name: string;
+  source: string;
+  file?: string;
+  values: MetadataValues;
+};
+
+export type ConvertInput = {
+  sourceDirs?: readonly string[];
+  /** the org to read Connected Apps from (--target-org) */
+  org?: OrgRef;
+  names?: readonly string[];
+  all: boolean;
+  outputDir?: string;
+  /** alias or username to validate and deploy the ECAs to */
+  deployTo?: string;
+  naming: 'generated' | 'short';
+  keepConsumerKey: boolean;
+  apiVersion?: string;
+  reportFile?: string;
+  force: boolean;
+  /** the command line, for the report's header */
+  commandLine: string;
+};
+
+/** The exit outcome of a conversion (EXIT_CODES.convert). */
+export function convertOutcome(r: ConvertResult): keyof typeof EXIT_CODES.convert {
+  return r.summary.failed ? 'Failed' : r.summary.attention ? 'NeedsAttention' : 'Converted';
+}
+
+/**
+ * Reports the stages `Reading` (data: org), `Converting` with counted work (done of total),
+ * `Validating` and `Deploying` (data: org).
+ */
+export async function convertApps(input: ConvertInput, onProgress?: OnProgress): Promise<ConvertResult> {
+  const progress = progressTo(onProgress);
+  const apiVersion = await checkApiVersion(input.apiVersion);
+  const version = formatApiVersion(apiVersion);
+  if (!input.org && !input.sourceDirs?.length) throw messages.createError('error.NoInput');
+  if (input.org && !input.all && !input.names?.length) throw messages.createError('error.OrgNeedsNames');
+
+  const apps: ConvertedApp[] = [];
+  const candidates: Candidate[] = [];
+  let permissionSetNames: Map<string, string> | undefined;
+  if (input.org) {
+    const read = await readOrg(input.org, input.names, apiVersion, progress);
+    candidates.push(...read.candidates);
+    apps.push(...read.skipped);
+    permissionSetNames = read.permissionSetNames;
+  } else {
+    const read = await readSource(input.sourceDirs ?? [], apiVersion);
+    candidates.push(...read.candidates);
+    apps.push(...read.failed);
+  }
+
+  // convert, one app at a time: one bad app never stops the others
+  const converted: Array<{ app: ConvertedApp; result: ConversionResult; root?: string }> = [];
+  for (const [i, c] of candidates.entries()) {
+    // a file name that is not a developer name (renamed or prefixed copies) gives a valid ECA name, reported
+    const why = developerNameProblem(c.name);
+    const ecaName = why ? toDeveloperName(c.name) : c.name;
+    const result = convertConnectedApp(
+      { fullName: c.name, values: c.values },
+      { apiVersion, name: ecaName, naming: input.naming, keepConsumerKey: input.keepConsumerKey, permissionSetNames }
+    );
+    const app = toApp(c, result);
+    if (why) {
+      app.report.unshift({ source: 'fullName', outcome: 'attention', target: 'ExternalClientApplication.fullName', from: c.name, to: ecaName, reason: messages.getMessage('reason.renamed', [c.name, why, ecaName]) });
+      if (app.status === 'clean') app.status = 'attention';
+    }
+    apps.push(app);
+    if (result.status !== 'failed') converted.push({ app, result, root: await outputRoot(input.outputDir, c) });
+    progress({ done: i + 1, total: candidates.length });
+  }
+
+  // write every file or none
+  const files = (
+    await Promise.all(
+      converted
+        .filter((c) => c.root)
+        .map(async (c) => {
+          const planned = await planSourceFiles(c.result.eca, c.root as string);
+          c.app.files = planned.map((p) => relative(process.cwd(), p.path));
+          return planned;
+        })
+    )
+  ).flat();
+  if (files.length) await writeSourceFiles(files, input.force);
+
+  let deployed: ConvertResult['deployed'];
+  if (input.deployTo && converted.length) deployed = await deploy(input.deployTo, converted.map((c) => c.result.eca), apiVersion, progress);
+
+  apps.sort((a, b) => a.name.localeCompare(b.name));
+  const count = (status: ConvertedApp['status']): number => apps.filter((a) => a.status === status).length;
+  const summary = { clean: count('clean'), attention: count('attention'), failed: count('failed'), skipped: count('skipped') };
+  let reportFile: string | undefined;
+  if (input.reportFile) {
+    reportFile = resolve(input.reportFile);
+    const markdown = renderMarkdownReport(apps, { generatedAt: new Date().toISOString(), apiVersion: version, command: input.commandLine });
+    await writeFilesAtomically([{ path: reportFile, content: markdown }]);
+  }
+  return { apiVersion: version, summary, apps, reportFile, deployed };
+}
+
+async function readSource(dirs: readonly string[], apiVersion: number): Promise<{ candidates: Candidate[]; failed: ConvertedApp[] }> {
+  const { files, missing } = await findMetadataFiles(dirs, (k) => k.type === CONNECTED_APP.type);
+  if (missing.length) throw messages.createError('error.SourceNotFound', [missing.join(', ')]);
+  if (files.length === 0) throw messages.createError('error.NoConnectedApps', [dirs.join(', ')]);
+  const candidates: Candidate[] = [];
+  const failed: ConvertedApp[] = [];
+  for (const file of files) {
+    const name = componentOfFile(file)?.fullName ?? basename(file);
+    const rel = relative(process.cwd(), file);
+    const fail = (problems: ConvertedApp['problems'], reason: string): void => {
+      failed.push({ name, source: rel, status: 'failed', reason, files: [], report: [], filled: [], notices: [], problems });
+    };
+    let parsed;
+    try {
+      parsed = parseMetadataXml(await readFile(file, 'utf8'));
+    } catch (e) {
+      const line = e instanceof MetadataXmlError ? e.line : undefined;
+      fail([{ message: `${rel}${line ? `:${line}` : ''}: ${e instanceof Error ? e.message : String(e)}`, fix: 'Correct the XML.', file: rel, line }], messages.getMessage('reason.malformed'));
+      continue;
+    }
+    const problems = checkConnectedAppSource(parsed, { fullName: name, apiVersion });
+    if (problems.length) {
+      fail(
+        problems.map((p) => ({ message: p.message, fix: p.fix, file: rel, line: p.line })),
+        messages.getMessage('reason.unknownElements', [String(problems.length)])
+      );
+      continue;
+    }
+    candidates.push({ name, source: rel, file, values: parsed.values });
+  }
+  return { candidates, failed };
+}
+
+/** One retrieve reads the Connected Apps and the org's ECAs; one query the permission sets. */
+async function readOrg(
+  ref: OrgRef,
+  names: readonly string[] | undefined,
+  apiVersion: number,
+  progress: OnProgress
+): Promise<{ candidates: Candidate[]; skipped: ConvertedApp[]; permissionSetNames: Map<string, string> }> {
+  // Connected Apps can be read from an org of any version; the ECAs are written for apiVersion
+  const s = await openSession(ref, { needsEca: false, maxVersion: apiVersion });
+  const alias = s.username;
+  progress({ stage: 'Reading', data: { org: alias } });
+  const members = [
+    ...(names?.length ? names.map((n) => ({ type: 'ConnectedApp', fullName: n })) : [{ type: 'ConnectedApp', fullName: '*' }]),
+    { type: 'ExternalClientApplication', fullName: '*' },
+  ];
+  const [retrieved, permissionSetNames, runtime] = await Promise.all([
+    s.access.retrieve(members),
+    readPermissionSetNamesByLabel(s.access),
+    readConnectedApplicationNames(s.access),
+  ]);
+  progress({ stage: 'Converting' });
+  const ecas = new Set(retrieved.filter((c) => c.type === 'ExternalClientApplication').map((c) => c.fullName));
+  const cas = retrieved.filter((c) => c.type === 'ConnectedApp');
+  const skipped: ConvertedApp[] = [];
+  const candidates: Candidate[] = [];
+  // ConnectedApplication.Name is the app's label; an app the org runs that a retrieve does not
+  // return was installed from a package (or is Salesforce's own)
+  const labels = new Set(cas.map((c) => String(c.values.label ?? c.fullName)));
+  const looksLike = (name: string, label: string): boolean => label === name || label === name.replace(/_/g, ' ');
+  const unknown = (names ?? []).filter((n) => !cas.some((c) => c.fullName === n));
+  const installed = names?.length
+    ? unknown.filter((n) => runtime.some((r) => looksLike(n, r)))
+    : runtime.filter((label) => !labels.has(label));
+  const missing = unknown.filter((n) => !installed.includes(n));
+  if (missing.length) {
+    throw messages.createError('error.UnknownApps', [missing.join(', '), alias], [runtime.join(', ') || '(none)']);
+  }
+  const skip = (name: string, reason: string): void => {
+    skipped.push({ name, source: `org:${alias}`, status: 'skipped', reason, files: [], report: [], filled: [], notices: [], problems: [] });
+  };
+  for (const n of installed) skip(n, messages.getMessage('reason.installed'));
+  for (const c of cas) {
+    if (c.namespacePrefix || c.manageableState === 'installed') skip(c.fullName, messages.getMessage('reason.installed'));
+    else if (ecas.has(c.fullName)) skip(c.fullName, messages.getMessage('reason.converted', [c.fullName]));
+    else candidates.push({ name: c.fullName, source: `org:${alias}`, values: c.values });
+  }
+  return { candidates, skipped, permissionSetNames };
+}
+
+/** Where an app's ECA files go: --output-dir, else beside the Connected App's folder, else the project. */
+async function outputRoot(outputDir: string | undefined, c: Candidate): Promise<string | undefined> {
+  if (outputDir) return resolve(outputDir);
+  if (c.file) {
+    const dir = dirname(c.file);
+    return basename(dir) === 'connectedApps' ? dirname(dir) : dir;
+  }
+  return defaultSourceRoot();
+}
+
+/** Validates every converted app with one check-only deploy, then deploys them, headers with their satellites. */
+async function deploy(target: string, ecas: readonly Eca[], apiVersion: number, progress: OnProgress): Promise<NonNullable<ConvertResult['deployed']>> {
+  const s = await openSession(target, { maxVersion: apiVersion });
+  const components = ecas.flatMap((e) => ecaComponents(e));
+  progress({ stage: 'Validating', data: { org: target } });
+  const { validation, deployment } = await validateThenDeploy(s.access, components, { onValidated: () => progress({ stage: 'Deploying', data: { org: target } }) });
+  if (!validation.success) throw messages.createError('error.ValidationFailed', [target, failures(validation.failures)], [validation.id]);
+  if (!deployment?.success) throw messages.createError('error.DeployFailed', [target, failures(deployment?.failures ?? [])], [deployment?.id ?? validation.id]);
+  return { org: target, validationId: validation.id, deployId: deployment.id, components: components.length };
+}
+
+function text(v: unknown): string | undefined {
+  return v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function failures(list: ReadonlyArray<{ type: string; fullName: string; problem: string; line?: number }>): string {
+  return list.map((f) => `  ${f.type}:${f.fullName}${f.line ? ` (line ${f.line})` : ''}: ${f.problem}`).join('\n');
+}
+
+function toApp(c: Candidate, result: ConversionResult): ConvertedApp {
+  return {
+    name: c.name,
+    source: c.source,
+    status: result.status,
+    reason: result.status === 'failed' ? messages.getMessage('reason.invalidResult') : undefined,
+    files: [],
+    report: result.report.map((r) => ({ source: r.source, outcome: r.outcome, target: r.target, from: text(r.from), to: text(r.to), reason: r.reason })),
+    filled: result.filled.map((f) => ({ target: f.target, value: text(f.value) ?? '', reason: f.reason })),
+    notices: result.notices.map((n) => ({ code: n.code, severity: n.severity, message: n.message })),
+    problems: result.problems.map((p) => ({ message: p.message, fix: p.fix, file: c.file ? relative(process.cwd(), c.file) : undefined })),
+  };
+}
+
