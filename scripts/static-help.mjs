@@ -12,13 +12,15 @@
 //   - duration flags (--wait): the default depends only on the flag's own options, and `oclif manifest`
 //     has already cached its text ("10 minutes").
 // Any other dynamic flag fails the build, so a new one is looked at rather than silently made static.
-// Usage: node scripts/static-help.mjs [--check]   (--check: change nothing, exit 1 if a command would change)
+// Usage: node scripts/static-help.mjs [--check] [manifest]   (--check: change nothing, exit 1 if a command
+// would change; manifest: default oclif.manifest.json of this repository)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const file = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'oclif.manifest.json');
-const check = process.argv.includes('--check');
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const file = resolve(args.find((a) => !a.startsWith('--')) ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', 'oclif.manifest.json'));
 const manifest = JSON.parse(readFileSync(file, 'utf8'));
 
 /** Org flags whose default is the user's own configuration: never cached, never needed for help. */
