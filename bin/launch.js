@@ -6,6 +6,8 @@
  * never settles: Node 22 then exits 13 with "Warning: Detected unsettled top-level await". Nothing more
  * can reach a reader that has gone, so we skip the flush then, and exit as the command decided (like sf).
  */
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { flush, handle, run, settings } from '@oclif/core';
 
 /** @param {{ dir: string, development?: boolean, ignoreManifest?: boolean }} options */
@@ -20,8 +22,7 @@ export async function launch({ dir, development = false, ignoreManifest = false 
     settings.debug = true;
   }
   try {
-    const root = new URL('.', dir).pathname;
-    await run(process.argv.slice(2), ignoreManifest ? { root, ignoreManifest } : dir);
+    await run(process.argv.slice(2), ignoreManifest ? { root: dirname(fileURLToPath(dir)), ignoreManifest } : dir);
     if (!process.stdout.errored) await flush();
   } catch (error) {
     await handle(error instanceof Error ? error : new Error(String(error)));
