@@ -1,8 +1,5 @@
 #!/usr/bin/env node
+// The built plugin (lib/ and oclif.manifest.json) without sf: `npm run build` first.
+import { launch } from './launch.js';
 
-async function main() {
-  const { execute } = await import('@oclif/core');
-  await execute({ dir: import.meta.url });
-}
-
-await main();
+await launch({ dir: import.meta.url });

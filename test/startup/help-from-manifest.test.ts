@@ -1,0 +1,66 @@
+/**
+ * `--help` is answered from oclif.manifest.json without importing the command module (and with it our
+ * copies of @salesforce/core, jsforce, ink, ...): the figure itself is npm run bench's, this is the
+ * mechanism. A load hook reports every command module Node loads.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { BIN, ROOT } from '../helpers/paths.js';
+
+const HOOK = 'data:text/javascript,import{registerHooks}from"node:module";registerHooks({load(u,c,n){if(u.includes("/lib/commands/"))process.stderr.write("LOADED "+u+"\\n");return n(u,c)}})';
+const loaded = (args: string[]): string[] => {
+  const r = spawnSync(process.execPath, ['--import', HOOK, BIN, ...args], { encoding: 'utf8', env: { ...process.env, SF_DISABLE_TELEMETRY: 'true' } });
+  return [...r.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]);
+};
+const STATIC_HELP = join(ROOT, 'scripts', 'static-help.mjs');
+
+describe('--help from the manifest', () => {
+  const commands = Object.keys((JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> }).commands);
+
+  it('imports no command module for the help of any command', () => {
+    expect(commands).to.include('eca:list');
+    for (const id of commands) expect(loaded([...id.split(':'), '--help']), id).to.deep.equal([]);
+  });
+
+  it('imports the command once it runs (the hook sees it): -o with an unknown alias', () => {
+    expect(loaded(['eca', 'list', '-o', 'no-such-org-alias'])).to.have.length(1).and.satisfy((l: string[]) => l[0].endsWith('/lib/commands/eca/list.js'));
+  });
+
+  it('the built manifest marks no command as dynamic help (static-help --check)', () => {
+    const r = spawnSync(process.execPath, [STATIC_HELP, '--check'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+  });
+
+  describe('scripts/static-help.mjs', () => {
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'eca-manifest-'))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    const manifest = (flags: Record<string, unknown>): string => {
+      const file = join(dir, 'oclif.manifest.json');
+      writeFileSync(file, JSON.stringify({ version: '0.1.0', commands: { 'eca:x': { id: 'eca:x', hasDynamicHelp: true, flags } } }));
+      return file;
+    };
+
+    it('clears the mark for target-org (never cached) and a duration whose text is cached', () => {
+      const file = manifest({
+        'target-org': { name: 'target-org', type: 'option', noCacheDefault: true, hasDynamicHelp: true },
+        wait: { name: 'wait', type: 'option', default: '10 minutes', hasDynamicHelp: true },
+      });
+      const r = spawnSync(process.execPath, [STATIC_HELP, file], { encoding: 'utf8' });
+      expect(r.status, r.stderr).to.equal(0);
+      const out = JSON.parse(readFileSync(file, 'utf8')) as { commands: Record<string, { hasDynamicHelp: boolean; flags: Record<string, { default?: unknown }> }> };
+      expect(out.commands['eca:x'].hasDynamicHelp).to.equal(false);
+      expect(out.commands['eca:x'].flags.wait.default).to.equal('10 minutes');
+    });
+
+    it('fails the build on any other dynamic flag, naming it', () => {
+      const file = manifest({ sandbox: { name: 'sandbox', type: 'option', hasDynamicHelp: true } });
+      const r = spawnSync(process.execPath, [STATIC_HELP, file], { encoding: 'utf8' });
+      expect(r.status).to.equal(1);
+      expect(r.stderr).to.include('eca:x: --sandbox');
+    });
+  });
+});
