@@ -292,9 +292,9 @@ function secretError(problem: 'missing' | 'empty' | 'tty' | 'too-long', app: str
     case 'too-long':
       return messages.createError('error.SecretTooLong');
     case 'empty':
-      return messages.createError('error.EmptySecret', [fromStdin ? 'standard input' : 'SF_ECA_CLIENT_SECRET']);
+      return messages.createError('error.EmptySecret', [fromStdin ? 'standard input' : 'ECA_CLIENT_SECRET']);
     default:
-      return messages.createError('error.MissingSecret', ['SF_ECA_CLIENT_SECRET'], [app, target, app, target, app]);
+      return messages.createError('error.MissingSecret', ['ECA_CLIENT_SECRET'], [app, target, app, target, app]);
   }
 }
 

@@ -101,13 +101,13 @@ describe('sf eca token verify against the org simulator', function () {
     '--name', app, '--flow', 'jwt-bearer', '--username', username, '--jwt-key-file', key, '-o', alias, ...more,
   ];
   const withSecret = async <T>(secret: string, fn: () => Promise<T>): Promise<T> => {
-    const saved = process.env.SF_ECA_CLIENT_SECRET;
-    process.env.SF_ECA_CLIENT_SECRET = secret;
+    const saved = process.env.ECA_CLIENT_SECRET;
+    process.env.ECA_CLIENT_SECRET = secret;
     try {
       return await fn();
     } finally {
-      if (saved === undefined) delete process.env.SF_ECA_CLIENT_SECRET;
-      else process.env.SF_ECA_CLIENT_SECRET = saved;
+      if (saved === undefined) delete process.env.ECA_CLIENT_SECRET;
+      else process.env.ECA_CLIENT_SECRET = saved;
     }
   };
   /** Everything the command printed through its UX, as one text. */
@@ -222,29 +222,29 @@ describe('sf eca token verify against the org simulator', function () {
 
     it('reads the secret from standard input with --secret-stdin (one trailing line break dropped)', async () => {
       sandbox.replaceGetter(process, 'stdin', () => Readable.from([`${secretOf('dev', 'CC_App')}\n`]) as unknown as typeof process.stdin);
-      const saved = process.env.SF_ECA_CLIENT_SECRET;
-      delete process.env.SF_ECA_CLIENT_SECRET;
+      const saved = process.env.ECA_CLIENT_SECRET;
+      delete process.env.ECA_CLIENT_SECRET;
       try {
         const r = await Verify.run(cc('CC_App', '--secret-stdin'));
         expect(r.user.username).to.equal('integration@dev.acme.example');
         expectNoLeak(r);
       } finally {
-        if (saved !== undefined) process.env.SF_ECA_CLIENT_SECRET = saved;
+        if (saved !== undefined) process.env.ECA_CLIENT_SECRET = saved;
       }
     });
 
     it('without a secret: a named error with the ways to pass one, exit 1, and no token request', async () => {
-      const saved = process.env.SF_ECA_CLIENT_SECRET;
-      delete process.env.SF_ECA_CLIENT_SECRET;
+      const saved = process.env.ECA_CLIENT_SECRET;
+      delete process.env.ECA_CLIENT_SECRET;
       h.sim.resetLog();
       try {
         const err = await failure(Verify.run(cc('CC_App')));
         expect(err.name).to.equal('MissingSecretError');
         expect(err.exitCode).to.equal(1);
-        expect(err.actions?.join('\n')).to.contain('SF_ECA_CLIENT_SECRET=').and.contain('--secret-stdin');
+        expect(err.actions?.join('\n')).to.contain('ECA_CLIENT_SECRET=').and.contain('--secret-stdin');
         expect(h.sim.count('oauth:token')).to.equal(0);
       } finally {
-        if (saved !== undefined) process.env.SF_ECA_CLIENT_SECRET = saved;
+        if (saved !== undefined) process.env.ECA_CLIENT_SECRET = saved;
       }
     });
 
@@ -513,7 +513,7 @@ describe('sf eca token verify against the org simulator', function () {
       if (!existsSync(join(ROOT, 'lib', 'commands', 'eca', 'token', 'verify.js'))) this.skip(); // needs npm run build
       const secret = secretOf('dev', 'CC_App');
       const former = secretOf('dev', 'CC_Former');
-      const env = { ...h.home.env, SF_ECA_CLIENT_SECRET: secret };
+      const env = { ...h.home.env, ECA_CLIENT_SECRET: secret };
       const json = await runPlugin(['eca', 'token', 'verify', ...cc('CC_App'), '--json'], { env });
       expect(json.status, json.stderr).to.equal(0);
       expect((json.json?.result as VerifyResult).user.username).to.equal('integration@dev.acme.example');
@@ -527,7 +527,7 @@ describe('sf eca token verify against the org simulator', function () {
       expect(human.stdout).to.contain('integration@dev.acme.example');
       const piped = await runPlugin(['eca', 'token', 'verify', ...cc('CC_App', '--secret-stdin'), '--json'], { env: h.home.env, input: `${secret}\n` });
       expect(piped.status, piped.stderr).to.equal(0);
-      const refused = await runPlugin(['eca', 'token', 'verify', ...cc('CC_Former'), '--json'], { env: { ...env, SF_ECA_CLIENT_SECRET: former } });
+      const refused = await runPlugin(['eca', 'token', 'verify', ...cc('CC_Former'), '--json'], { env: { ...env, ECA_CLIENT_SECRET: former } });
       expect(refused.status).to.equal(3);
       expect(refused.json).to.include({ name: 'TokenRefusedError', status: 3 });
       for (const run of [json, human, piped, refused]) {

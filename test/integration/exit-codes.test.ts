@@ -207,12 +207,12 @@ describe('exit codes as documented, under faults', function () {
 });
 
 async function withSecret<T>(run: () => Promise<T>): Promise<T> {
-  const saved = process.env.SF_ECA_CLIENT_SECRET;
-  process.env.SF_ECA_CLIENT_SECRET = 'not-a-real-secret-0123456789';
+  const saved = process.env.ECA_CLIENT_SECRET;
+  process.env.ECA_CLIENT_SECRET = 'not-a-real-secret-0123456789';
   try {
     return await run();
   } finally {
-    if (saved === undefined) delete process.env.SF_ECA_CLIENT_SECRET;
-    else process.env.SF_ECA_CLIENT_SECRET = saved;
+    if (saved === undefined) delete process.env.ECA_CLIENT_SECRET;
+    else process.env.ECA_CLIENT_SECRET = saved;
   }
 }

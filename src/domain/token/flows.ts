@@ -19,7 +19,7 @@ export const SANDBOX_AUDIENCE = 'https://test.salesforce.com';
 export const ASSERTION_LIFETIME_SECONDS = 180;
 
 /** Environment variable the client credentials flow reads the consumer secret from. */
-export const CLIENT_SECRET_ENV = 'SF_ECA_CLIENT_SECRET';
+export const CLIENT_SECRET_ENV = 'ECA_CLIENT_SECRET';
 
 export type AudienceChoice = {
   audience: string;

@@ -95,7 +95,7 @@ const CASES: Record<ExplanationId, Case> = {
     f: oauth('invalid_client', 'invalid client credentials'),
     c: ccCtx(),
     meaning: [`does not belong to Acme_CI's consumer key ${KEY}`, 'rotated'],
-    actions: ['Consumer Key and Secret', 'SF_ECA_CLIENT_SECRET', '--secret-stdin'],
+    actions: ['Consumer Key and Secret', 'ECA_CLIENT_SECRET', '--secret-stdin'],
   },
   'user-in-other-org': {
     f: APP_NOT_FOUND,
