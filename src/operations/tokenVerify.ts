@@ -89,7 +89,15 @@ export type VerifyFlags = {
   audience?: string;
 };
 
-export type VerifyInput = VerifyFlags & { org: OrgRef; apiVersion?: string };
+export type VerifyInput = VerifyFlags & {
+  org: OrgRef;
+  apiVersion?: string;
+  /**
+   * Credentials another operation already holds (a secret it just staged, a key it just made):
+   * used instead of ECA_CLIENT_SECRET / standard input / --jwt-key-file, and redacted like them.
+   */
+  credentials?: { clientSecret?: string; privateKeyPem?: string };
+};
 
 
 /** What the command line gives, checked before any request. */
@@ -110,7 +118,7 @@ export async function verifyToken(input: VerifyInput, onProgress?: OnProgress): 
   // every credential read or made here, to redact from anything that leaves
   const secrets: string[] = [];
   try {
-    const checked = await readInput(input, input.org.name, secrets);
+    const checked = await readInput(input, input.org.name, secrets, input.credentials);
     const target = await targetOf(input.org, input.apiVersion, input.flow);
     progress({ stage: 'Reading', data: { app: input.name, org: target.org } });
     const app = await readApp(target, input);
@@ -125,10 +133,18 @@ export async function verifyToken(input: VerifyInput, onProgress?: OnProgress): 
   }
 }
 
-async function readInput(flags: VerifyFlags, target: string, secrets: string[]): Promise<Input> {
-  checkFlowFlags(flags);
+async function readInput(flags: VerifyFlags, target: string, secrets: string[], given?: VerifyInput['credentials']): Promise<Input> {
   const audience = flags.audience === undefined ? undefined : flows.normalizeAudience(flags.audience);
   if (flags.audience !== undefined && audience === undefined) throw messages.createError('error.InvalidAudience', [flags.audience]);
+  if (flags.flow === 'client-credentials' && given?.clientSecret !== undefined) {
+    secrets.push(given.clientSecret);
+    return { clientSecret: given.clientSecret };
+  }
+  if (flags.flow === 'jwt-bearer' && given?.privateKeyPem !== undefined) {
+    const { createPrivateKey } = await import('node:crypto');
+    return { privateKey: createPrivateKey(given.privateKeyPem), audience };
+  }
+  checkFlowFlags(flags);
   if (flags.flow === 'client-credentials') {
     const read = await readClientSecret({ fromStdin: flags['secret-stdin'], stdin: process.stdin, env: process.env });
     if ('problem' in read) throw secretError(read.problem, flags.name, target, flags['secret-stdin']);
