@@ -18,7 +18,7 @@ import { Messages } from '@salesforce/core';
 import { createTwoFilesPatch } from 'diff';
 import { readConnectedApplicationNames, readInstalledEcas, readOrgApps, type InstalledEca } from '../org/apps.js';
 import { readRunAsUsers, readTokenUsage } from '../org/facts.js';
-import { listOrgLogins, openSession, type Session } from '../org/session.js';
+import { listOrgLogins, openSession, type OrgLogin, type Session } from '../org/session.js';
 import { componentByType } from '../domain/components.js';
 import { assembleEcas, type ConnectedApp, type Component } from '../domain/model.js';
 import { evaluatePack, packById, type PackEvaluation } from '../domain/policy/packs.js';
@@ -200,22 +200,28 @@ export async function checkPolicies(input: PolicyCheckInput, onProgress?: OnProg
   const packs = (input.packs ?? []).map((id) => packById(id)).filter((p) => p !== undefined);
   const { config, configFile } = await loadPolicy(input.policyFile);
   const typedDirs = [...(input.sourceDirs ?? [])];
-  const orgNames = input.allOrgs ? await allOrgs() : { names: [...(input.orgs ?? [])], problems: [] };
+  const orgNames = input.allOrgs ? await allOrgs() : { names: [...(input.orgs ?? [])], problems: [], unreadable: [] };
   const roots: SourceRoot[] = typedDirs.map((d) => ({ abs: resolve(d), shown: shownRoot(d) }));
-  if (roots.length === 0 && orgNames.names.length === 0 && orgNames.problems.length === 0) {
+  if (roots.length === 0 && orgNames.names.length === 0 && orgNames.unreadable.length === 0) {
     const root = await defaultSourceRoot();
     if (!root) throw messages.createError('error.NothingToCheck');
     roots.push({ abs: root, shown: relative(process.cwd(), root) || '.' });
   }
   if (input.fix && (orgNames.names.length > 0 || input.allOrgs)) throw messages.createError('error.FixNeedsSource');
 
-  const audit: AuditInput = { apps: [], sourceComponents: [], problems: [...orgNames.problems], skipped: [], orgs: [] };
+  const audit: AuditInput = { apps: [], sourceComponents: [], problems: [], skipped: [], orgs: [] };
   if (roots.length) await readSource(roots, audit);
   if (orgNames.names.length) {
     // one org asked for by name, and nothing else: its failure is the command's error
     const alone = !input.allOrgs && orgNames.names.length === 1 && roots.length === 0;
     await readOrgs(orgNames.names, { apiVersion: input.apiVersion, alone }, audit, progress);
   }
+  // a login the CLI cannot read is a problem unless another login of its org was read
+  orgNames.unreadable.forEach((login, i) => {
+    const read = audit.orgs.find((o) => o.status === 'checked' && o.orgId !== undefined && o.orgId === login.orgId);
+    if (read) read.merged.push(login.name);
+    else audit.problems.push(orgNames.problems[i]);
+  });
 
   const failOn = input.failOn ?? config.failOn ?? DEFAULT_FAIL_ON;
   const policy = { ...config, failOn };
@@ -283,20 +289,20 @@ async function loadPolicy(file: string | undefined): Promise<{ config: PolicyCon
   return { config: v.config, configFile: relative(process.cwd(), path) || path };
 }
 
-/** Every login the CLI has; one it cannot read is a problem of the run, not a reason to stop it. */
-async function allOrgs(): Promise<{ names: string[]; problems: PolicyProblem[] }> {
+/** Every login the CLI has; one it cannot read is a problem of the run (unreadable[i] is problems[i]), not a reason to stop it. */
+async function allOrgs(): Promise<{ names: string[]; problems: PolicyProblem[]; unreadable: OrgLogin[] }> {
   const logins = await listOrgLogins();
   if (logins.length === 0) throw messages.createError('error.NoOrgs');
+  const unreadable = logins.filter((l) => l.error !== undefined);
   return {
     names: logins.filter((l) => l.error === undefined).map((l) => l.name),
-    problems: logins
-      .filter((l) => l.error !== undefined)
-      .map((l) => ({
-        code: 'login-unreadable' as const,
-        org: l.name,
-        message: messages.getMessage('problem.login', [l.error ?? '']),
-        actions: messages.getMessages('problem.login.actions', [l.name, l.name]),
-      })),
+    unreadable,
+    problems: unreadable.map((l) => ({
+      code: 'login-unreadable' as const,
+      org: l.name,
+      message: messages.getMessage('problem.login', [l.error ?? '']),
+      actions: messages.getMessages('problem.login.actions', [l.name, l.name]),
+    })),
   };
 }
 

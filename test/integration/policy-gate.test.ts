@@ -4,6 +4,7 @@
  * a second login of one org (another user, another alias), and apps installed from packages.
  */
 import type { Server } from 'node:net';
+import { AuthInfo } from '@salesforce/core';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
 import sinon from 'sinon';
@@ -86,7 +87,15 @@ describe('sf eca policy check: every org read, each once, or the run is incomple
   describe('--all-orgs with an org that does not answer and two logins of one org', () => {
     let r: Result;
     before(async () => {
-      r = await PolicyCheck.run(['--all-orgs', '--fail-on', 'none', '--json']);
+      // a before() runs ahead of the outer beforeEach: keep the output quiet here too
+      const quiet = sinon.createSandbox();
+      stubSfCommandUx(quiet);
+      try {
+        r = await PolicyCheck.run(['--all-orgs', '--fail-on', 'none']);
+      } finally {
+        quiet.restore();
+        process.exitCode = undefined;
+      }
     });
 
     it('checks the other orgs and exits 2 (incomplete), even with --fail-on none', () => {
@@ -131,8 +140,34 @@ describe('sf eca policy check: every org read, each once, or the run is incomple
     expect(out).to.match(/Incomplete: 1 input could not be read/);
   });
 
+  it('a login the CLI cannot read is named, not dropped', async () => {
+    const original = AuthInfo.listAllAuthorizations.bind(AuthInfo);
+    sandbox.stub(AuthInfo, 'listAllAuthorizations').callsFake(async (filter) => [
+      ...(await original(filter)),
+      { username: 'gone@acme.example', aliases: ['gone'], configs: null, orgId: '00D000000000GONEAA', oauthMethod: 'unknown', isExpired: 'unknown', error: 'The auth file cannot be decrypted' },
+    ]);
+    const r = await PolicyCheck.run(['--all-orgs', '--fail-on', 'none']);
+    const gone = r.problems.find((p) => p.org === 'gone');
+    expect(gone).to.include({ code: 'login-unreadable' });
+    expect(gone?.message).to.contain('The auth file cannot be decrypted');
+    expect(gone?.actions?.join('\n')).to.contain('sf org login web --alias gone');
+    expect(r.apps.map((a) => a.name)).to.include('Beta_Portal');
+  });
+
+  it('an unreadable login of an org another login read is merged, not a problem', async () => {
+    const original = AuthInfo.listAllAuthorizations.bind(AuthInfo);
+    const beta = h.sim.login('beta').orgId;
+    sandbox.stub(AuthInfo, 'listAllAuthorizations').callsFake(async (filter) => [
+      ...(await original(filter)),
+      { username: 'old@beta.acme.example', aliases: ['beta-old'], configs: null, orgId: beta, oauthMethod: 'unknown', isExpired: 'unknown', error: 'The auth file cannot be decrypted' },
+    ]);
+    const r = await PolicyCheck.run(['--all-orgs', '--fail-on', 'none']);
+    expect(r.problems.map((p) => p.org)).to.deep.equal(['dead']);
+    expect(r.orgs.find((o) => o.name === 'beta')?.merged).to.deep.equal(['beta-old']);
+  });
+
   it('two --target-org names of one org are one org', async () => {
-    const r = await PolicyCheck.run(['-o', 'zeta-ci', '-o', 'alpha', '--fail-on', 'none', '--json']);
+    const r = await PolicyCheck.run(['-o', 'zeta-ci', '-o', 'alpha', '--fail-on', 'none']);
     expect(r.complete).to.equal(true);
     expect(r.orgs).to.have.length(1);
     expect(r.orgs[0]).to.include({ name: 'zeta-ci' });
@@ -147,6 +182,14 @@ describe('sf eca policy check: every org read, each once, or the run is incomple
     expect(r.skipped.map((s) => s.name)).to.deep.equal(['dtrk__Vendor_Sync']);
     const out = ux.log.getCalls().map((c) => String(c.args[0] ?? '')).join('\n');
     expect(out).to.contain('Not audited (1 app)').and.contain('dtrk__Vendor_Sync');
+  });
+
+  it('installed apps cost a constant number of queries: one retrieve, six queries at most', async () => {
+    h.sim.resetLog();
+    await PolicyCheck.run(['-o', 'alpha', '--fail-on', 'none']);
+    expect(h.sim.count('soap:retrieve')).to.equal(1);
+    // run-as users (2), token usage (1), ExternalClientApplication and its policies (2), ConnectedApplication (1)
+    expect(h.sim.count('rest:query')).to.equal(6);
   });
 
   it('one named org that does not answer, and nothing else: the command\'s own error, exit 2', async () => {
