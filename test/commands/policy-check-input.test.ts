@@ -11,15 +11,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestContext } from '@salesforce/core/testSetup';
-import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { Ajv } from 'ajv';
 import { expect } from 'chai';
 import PolicyCheck, { type PolicyCheckResult } from '../../src/commands/eca/policy/check.js';
 import { EXIT_CODES } from '../../src/shared/exitCodes.js';
-import { ROOT } from '../helpers/paths.js';
+import { copyExamples, EXAMPLES, type ExampleProject, inExampleProject } from '../helpers/exampleProject.js';
 import { runPlugin } from '../helpers/runCli.js';
 
-const EXAMPLES = join(ROOT, 'examples');
 const CA_DIR = 'force-app/main/default/connectedApps';
 const NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
 
@@ -84,27 +82,10 @@ type Sarif = {
 
 describe('sf eca policy check: input it could not read', () => {
   const $$ = new TestContext();
+  const project = inExampleProject($$, 'eca-gate-');
   let dir: string;
-  let cwd: string;
-  let ux: ReturnType<typeof stubSfCommandUx>;
-
-  beforeEach(() => {
-    $$.SANDBOXES.PROJECT.restore();
-    $$.SANDBOXES.CONFIG.restore();
-    ux = stubSfCommandUx($$.SANDBOX);
-    cwd = process.cwd();
-    dir = mkdtempSync(join(tmpdir(), 'eca-gate-'));
-    cpSync(EXAMPLES, dir, { recursive: true, filter: (src) => !src.includes(join(EXAMPLES, 'out')) });
-    process.chdir(dir);
-    process.exitCode = undefined;
-  });
-
-  afterEach(() => {
-    process.chdir(cwd);
-    process.exitCode = undefined;
-    rmSync(dir, { recursive: true, force: true });
-    $$.restore();
-  });
+  let ux: ExampleProject['ux'];
+  beforeEach(() => ({ dir, ux } = project));
 
   for (const [name, c] of Object.entries(BROKEN)) {
     it(`${name}: named with its file and line, the other apps still checked, exit 2 even with --fail-on none`, async () => {
@@ -218,8 +199,7 @@ describe('sf eca policy check: what could not be read, in each output format (bu
   this.timeout(120_000);
   let dir: string;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'eca-gate-out-'));
-    cpSync(EXAMPLES, dir, { recursive: true, filter: (src) => !src.includes(join(EXAMPLES, 'out')) });
+    dir = copyExamples('eca-gate-out-');
     writeFileSync(join(dir, BROKEN.truncated.file), BROKEN.truncated.text);
     writeFileSync(join(dir, BROKEN.doctype.file), BROKEN.doctype.text);
   });

@@ -4,19 +4,15 @@
  * not be assessed is never a pass (no rule for it, no fact for its rule, or input not read).
  * SARIF and JUnit do not change with --pack.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestContext } from '@salesforce/core/testSetup';
-import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
 import PolicyCheck, { type PolicyCheckResult } from '../../src/commands/eca/policy/check.js';
 import { checkPolicies } from '../../src/operations/policyCheck.js';
 import { PACKS } from '../../src/domain/policy/packs.js';
 import { EXIT_CODES } from '../../src/shared/exitCodes.js';
-import { ROOT } from '../helpers/paths.js';
-
-const EXAMPLES = join(ROOT, 'examples');
+import { inExampleProject } from '../helpers/exampleProject.js';
 
 function control(r: PolicyCheckResult, pack: string, id: string): NonNullable<PolicyCheckResult['packs']>[number]['controls'][number] {
   const c = r.packs?.find((p) => p.id === pack)?.controls.find((x) => x.id === id);
@@ -26,27 +22,7 @@ function control(r: PolicyCheckResult, pack: string, id: string): NonNullable<Po
 
 describe('sf eca policy check --pack', () => {
   const $$ = new TestContext();
-  let dir: string;
-  let cwd: string;
-  let ux: ReturnType<typeof stubSfCommandUx>;
-
-  beforeEach(() => {
-    $$.SANDBOXES.PROJECT.restore();
-    $$.SANDBOXES.CONFIG.restore();
-    ux = stubSfCommandUx($$.SANDBOX);
-    cwd = process.cwd();
-    dir = mkdtempSync(join(tmpdir(), 'eca-pack-'));
-    cpSync(EXAMPLES, dir, { recursive: true, filter: (src) => !src.includes(join(EXAMPLES, 'out')) });
-    process.chdir(dir);
-    process.exitCode = undefined;
-  });
-
-  afterEach(() => {
-    process.chdir(cwd);
-    process.exitCode = undefined;
-    rmSync(dir, { recursive: true, force: true });
-    $$.restore();
-  });
+  const project = inExampleProject($$, 'eca-pack-');
 
   it('evaluates each control of both packs over the findings, with evidence', async () => {
     const r = await PolicyCheck.run(['--source-dir', 'force-app', '--pack', 'review-eca', '--pack', 'isv-oauth', '--fail-on', 'none']);
@@ -72,7 +48,7 @@ describe('sf eca policy check --pack', () => {
   });
 
   it('with input it could not read, no control passes', async () => {
-    writeFileSync(join(dir, 'force-app/main/default/connectedApps/Cut.connectedApp-meta.xml'), '<?xml version="1.0"?>\n<ConnectedApp>\n  <label>Cut</label>\n');
+    writeFileSync(join(project.dir, 'force-app/main/default/connectedApps/Cut.connectedApp-meta.xml'), '<?xml version="1.0"?>\n<ConnectedApp>\n  <label>Cut</label>\n');
     const r = await PolicyCheck.run(['--source-dir', 'force-app', '--pack', 'review-eca', '--fail-on', 'none']);
     expect(process.exitCode).to.equal(EXIT_CODES.policyCheck.Incomplete);
     const pack = r.packs?.[0];
@@ -87,9 +63,9 @@ describe('sf eca policy check --pack', () => {
 
   it('prints a table per pack: status, control and evidence', async () => {
     await PolicyCheck.run(['--source-dir', 'force-app', '--pack', 'isv-oauth', '--fail-on', 'none']);
-    const lines = ux.log.getCalls().map((c) => String(c.args[0]));
+    const lines = project.ux.log.getCalls().map((c) => String(c.args[0]));
     expect(lines.join('\n')).to.match(/OAuth requirements for partner apps \(ISVforce Guide\): \d+ pass, \d+ fail, \d+ not assessed/);
-    const tables = ux.table.getCalls().map((c) => (c.args[0] as { data: Array<Record<string, string>> }).data);
+    const tables = project.ux.table.getCalls().map((c) => (c.args[0] as { data: Array<Record<string, string>> }).data);
     const pack = tables.find((t) => t.some((row) => row.Control?.startsWith('Proof Key for Code Exchange')));
     expect(pack?.find((row) => row.Control.startsWith('Proof Key'))).to.deep.include({ Status: 'FAIL' });
     expect(pack?.find((row) => row.Control.startsWith('Proof Key'))?.Control).to.contain('- pkce-not-required (medium): Acme_ERP_Integration');
