@@ -80,6 +80,26 @@ export async function listAuthorizedOrgs(): Promise<string[]> {
   return auths.map((a) => a.aliases?.[0] ?? a.username);
 }
 
+/** A login the CLI stores: its first alias (else username), and why it cannot be used, if so. */
+export type OrgLogin = { readonly name: string; readonly username: string; readonly orgId?: string; readonly error?: string };
+
+/**
+ * Every login the CLI stores, usable or not (listAuthorizedOrgs drops those it cannot read), by
+ * name: a command that checks every org names the ones it could not check, and picks the same
+ * first login of an org on every machine (the CLI lists auth files in directory order).
+ */
+export async function listOrgLogins(): Promise<OrgLogin[]> {
+  const auths = await AuthInfo.listAllAuthorizations();
+  return auths
+    .map((a) => ({
+      name: a.aliases?.[0] ?? a.username,
+      username: a.username,
+      ...(a.orgId ? { orgId: a.orgId } : {}),
+      ...(a.error ? { error: a.error } : {}),
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /**
  * True when the connection's version is the org's own (asked of it now or within a day, as the
  * CLI caches it) or one the user configured (org-api-version); false when it is the CLI's

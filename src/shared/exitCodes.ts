@@ -16,7 +16,7 @@ export const EXIT_CODES = {
   display: { Shown: 0, Failed: 1, Usage: 2 },
   convert: { Converted: 0, Failed: 1, Usage: 2, NeedsAttention: 68 },
   migrate: { Succeeded: 0, Failed: 1, Usage: 2, PartialSuccess: 68, InProgress: 69 },
-  policyCheck: { Passed: 0, Findings: 1, Error: 2 },
+  policyCheck: { Passed: 0, Findings: 1, Error: 2, Incomplete: 2 },
   tokenVerify: { Verified: 0, Failed: 1, Usage: 2, Refused: 3 },
 } as const;
 

@@ -1,41 +1,110 @@
 /**
  * Finds and reads ECA and Connected App metadata files on disk (source format *-meta.xml and
  * MDAPI format), keeping each component's file and element positions for messages and reports.
- * A file that cannot be read or parsed is reported, and the others are still read.
+ * A file or folder that cannot be read or parsed is reported, and the others are still read.
+ *
+ * Symbolic links are followed, files and folders alike, because SDR follows them: its
+ * NodeFSTreeContainer.isDirectory uses stat ("use stat instead of lstat to follow symlinks",
+ * forcedotcom/source-deploy-retrieve src/resolve/treeContainers.ts, PR #559), and readDirectory
+ * and readFile follow links too, so `sf project deploy start` deploys what a link leads to. SDR
+ * has no guard against a link that leads back to a folder above it; here such a loop is a named
+ * problem. A dangling link is a problem too: SDR stats every entry of a folder it walks, so it
+ * fails on one as well. A file reached by two paths is read once (the first path, sorted).
  */
 import { promises as fs } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { componentOfFile, type ComponentKind } from '../domain/components.js';
 import type { Component } from '../domain/model.js';
-import { MetadataXmlError, parseMetadataXml, type ElementPosition } from '../domain/xml.js';
+import { MetadataXmlError, type MetadataXmlErrorCode, parseMetadataXml, type ElementPosition } from '../domain/xml.js';
 
 export type SourceComponent = Component & { file: string; elements: ElementPosition[]; format: 'source' | 'mdapi' };
-export type SourceProblem = { file: string; line?: number; column?: number; message: string };
+/** unreadable: an I/O error; wrong-root: a file whose root element is not the type its name says */
+export type SourceProblemCode = MetadataXmlErrorCode | 'unreadable' | 'wrong-root' | 'broken-symlink' | 'symlink-loop';
+export type SourceProblem = { file: string; line?: number; column?: number; message: string; code?: SourceProblemCode };
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.sfdx', '.sf', 'lib']);
 
-async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+type Walk = { out: string[]; problems: SourceProblem[]; linked: boolean };
+
+/** `ancestors`: the real paths of the folders above (and including) dir, for the loop guard. */
+async function walk(dir: string, ancestors: ReadonlyMap<string, string>, w: Walk): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    w.problems.push({ file: dir, code: 'unreadable', message: `the folder cannot be read: ${errorText(e)}` });
+    return;
+  }
   for (const e of entries) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) await walk(p, out);
-    } else if (e.isFile()) {
-      out.push(p);
+    let isDirectory = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      w.linked = true;
+      try {
+        const target = await fs.stat(p);
+        isDirectory = target.isDirectory();
+        isFile = target.isFile();
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        w.problems.push(
+          code === 'ELOOP'
+            ? { file: p, code: 'symlink-loop', message: 'the symbolic link leads back to itself (a loop); nothing behind it was read' }
+            : { file: p, code: 'broken-symlink', message: `the symbolic link leads nowhere (${code ?? errorText(err)}); nothing behind it was read, and SDR cannot deploy this folder either` }
+        );
+        continue;
+      }
+    }
+    if (isDirectory) {
+      if (SKIP_DIRS.has(e.name)) continue;
+      let real: string;
+      try {
+        real = await fs.realpath(p);
+      } catch (err) {
+        w.problems.push({ file: p, code: 'unreadable', message: `the folder cannot be read: ${errorText(err)}` });
+        continue;
+      }
+      const above = ancestors.get(real);
+      if (above !== undefined) {
+        w.problems.push({ file: p, code: 'symlink-loop', message: `the symbolic link leads back to ${relative(dir, above) || '.'}, a folder above it (a loop); it was not followed` });
+        continue;
+      }
+      await walk(p, new Map([...ancestors, [real, p]]), w);
+    } else if (isFile) {
+      w.out.push(p);
     }
   }
 }
 
+/** The first path of each real file: a file reached through two links is read once. */
+async function oncePerRealFile(files: readonly string[]): Promise<string[]> {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const f of files) {
+    const real = await fs.realpath(f).catch(() => f);
+    if (seen.has(real)) continue;
+    seen.add(real);
+    out.push(f);
+  }
+  return out;
+}
+
 /**
  * The metadata files under the given files or folders that `accept` wants (by component kind).
- * Paths that do not exist are returned in `missing`.
+ * Paths that do not exist are returned in `missing`; folders and links that cannot be followed in
+ * `problems`.
  */
 export async function findMetadataFiles(
   paths: readonly string[],
   accept: (kind: ComponentKind) => boolean = () => true
-): Promise<{ files: string[]; missing: string[] }> {
+): Promise<{ files: string[]; missing: string[]; problems: SourceProblem[] }> {
   const files: string[] = [];
   const missing: string[] = [];
+  const w: Walk = { out: [], problems: [], linked: false };
   for (const p of paths) {
     const abs = resolve(p);
     let stat;
@@ -45,15 +114,16 @@ export async function findMetadataFiles(
       missing.push(p);
       continue;
     }
-    const found: string[] = [];
-    if (stat.isDirectory()) await walk(abs, found);
-    else found.push(abs);
-    for (const f of found) {
+    w.out = [];
+    if (stat.isDirectory()) await walk(abs, new Map([[await fs.realpath(abs), abs]]), w);
+    else w.out.push(abs);
+    for (const f of w.out) {
       const c = componentOfFile(f);
       if (c && accept(c.kind)) files.push(f);
     }
   }
-  return { files: [...new Set(files)].sort(), missing };
+  const sorted = [...new Set(files)].sort();
+  return { files: w.linked ? await oncePerRealFile(sorted) : sorted, missing, problems: w.problems };
 }
 
 /** Reads and parses the files; a file that is not well-formed XML becomes a problem with its line. */
@@ -67,13 +137,13 @@ export async function readSourceComponents(files: readonly string[]): Promise<{ 
       try {
         const parsed = parseMetadataXml(await fs.readFile(file, 'utf8'));
         if (parsed.type !== c.kind.type) {
-          problems.push({ file, line: 2, message: `the root element is <${parsed.type}>, but a .${c.kind.suffix} file holds a ${c.kind.type}` });
+          problems.push({ file, line: 2, code: 'wrong-root', message: `the root element is <${parsed.type}>, but a .${c.kind.suffix} file holds a ${c.kind.type}` });
           return;
         }
         components.push({ type: parsed.type, fullName: c.fullName, values: parsed.values, file, elements: parsed.elements, format: c.format });
       } catch (e) {
-        if (e instanceof MetadataXmlError) problems.push({ file, line: e.line, column: e.column, message: e.message });
-        else problems.push({ file, message: e instanceof Error ? e.message : String(e) });
+        if (e instanceof MetadataXmlError) problems.push({ file, line: e.line, column: e.column, code: e.code, message: e.message });
+        else problems.push({ file, code: 'unreadable', message: e instanceof Error ? e.message : String(e) });
       }
     })
   );

@@ -18,6 +18,23 @@ export type SeveritySummary = Readonly<Record<Severity, number>> & {
   readonly waived: number;
 };
 
+/**
+ * Rules that judge an app only with facts an org gives (token usage, the run-as user's
+ * permissions). Without the facts such a rule finds nothing, and nothing found is not a pass: the
+ * app is not among the subjects the rule read, so JUnit shows no passing test for it and a
+ * compliance control resting on it is not assessed (packs.ts).
+ */
+const JUDGED_WITH: Readonly<Record<string, (app: AuditedApp) => boolean>> = {
+  'app-unused': (app) => app.facts.tokenUsage !== undefined,
+  'client-credentials-run-as-not-api-only': (app) => !app.flows.clientCredentials || app.facts.runAsUser !== undefined,
+  'client-credentials-run-as-admin': (app) => !app.flows.clientCredentials || app.facts.runAsUser !== undefined,
+};
+
+/** Whether the rule could judge the app: it applies, and the facts it needs are in hand. */
+export function ruleJudges(r: Rule, app: AuditedApp): boolean {
+  return ruleApplies(r, app) && (JUDGED_WITH[r.id]?.(app) ?? true);
+}
+
 /** An audited app and the enabled rules that read it (for JUnit: passing test cases). */
 export type AuditedSubject = {
   readonly target: FindingTarget;
@@ -121,7 +138,7 @@ export function evaluate(
   const orgs = new Map<string, AuditedSubject>();
   for (const app of apps) {
     const applicable = rules.filter((r) => ruleApplies(r, app));
-    subjects.push({ target: appTarget(app), rules: applicable.filter((r) => r.scope === 'app').map((r) => r.id) });
+    subjects.push({ target: appTarget(app), rules: applicable.filter((r) => r.scope === 'app' && ruleJudges(r, app)).map((r) => r.id) });
     if (app.facts.org?.settings !== undefined && !orgs.has(orgName(app))) {
       const id = app.facts.org.id;
       orgs.set(orgName(app), {

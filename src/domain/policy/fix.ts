@@ -3,6 +3,7 @@
  * one component and the recommended value (null removes the element). A field path that goes
  * through a missing parent creates it.
  */
+import { REDACTED, SECRET_FIELDS } from '../secrets.js';
 import type { MetadataValue, MetadataValues } from '../xml.js';
 import type { Fix, FixValue } from './rules.js';
 
@@ -27,4 +28,15 @@ export function applyFixes(values: MetadataValues, fixes: readonly Fix[]): Metad
     }
   }
   return out;
+}
+
+const SECRET_ELEMENTS = new RegExp(`<(${[...SECRET_FIELDS].join('|')})(\\s[^>]*)?>([\\s\\S]*?)</\\1\\s*>`, 'g');
+
+/**
+ * A metadata file's text with the value of every secret element (consumerSecret, ...; see
+ * ../secrets.ts) replaced by [REDACTED], so a diff of it never shows a secret, in a changed line or
+ * a line of context. Fixes never change a secret, so the diff of two redacted texts is the diff.
+ */
+export function redactSecrets(xml: string): string {
+  return xml.replace(SECRET_ELEMENTS, (_m, name: string, attrs: string | undefined) => `<${name}${attrs ?? ''}>${REDACTED}</${name}>`);
 }

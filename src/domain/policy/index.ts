@@ -9,3 +9,4 @@ export * from './evaluate.js';
 export * from './sarif.js';
 export * from './junit.js';
 export * from './fix.js';
+export * from './problems.js';

@@ -6,9 +6,15 @@
  * policy file when it has findings); one <testcase> per enabled rule that reads the target; one
  * <failure> per active finding (the Jenkins/Ant schema allows several). A rule whose findings are
  * all waived is <skipped> with the waiver's reason. The `failures` counts count failed test cases.
+ *
+ * What the check could not read (./problems.ts) comes first: one <testsuite> per file or org, with
+ * one test case per problem holding an <error> (the Ant JUnit schema: an errored test could not
+ * run, a failed one ran and failed), counted in `errors`. A CI test report then shows the run as
+ * broken, never as green.
  */
 import { describeApp } from './app.js';
 import type { Evaluation, WaivedFinding } from './evaluate.js';
+import { describeProblem, INPUT_PROBLEMS, type InputProblem } from './problems.js';
 import { type Finding, type FindingTarget, ruleById } from './rules.js';
 
 export type JunitOptions = {
@@ -16,7 +22,32 @@ export type JunitOptions = {
   readonly name?: string;
   /** written on each <testsuite>; omitted when not given, so output is reproducible */
   readonly timestamp?: Date;
+  /** what the check could not read: an <error> each */
+  readonly problems?: readonly InputProblem[];
 };
+
+/** One suite per file or org that could not be read, a test case with an <error> per problem. */
+function problemSuites(problems: readonly InputProblem[], timestamp: string): string[] {
+  const groups = new Map<string, InputProblem[]>();
+  for (const p of problems) {
+    const key = p.file !== undefined ? `File ${p.file}` : p.org !== undefined ? `Org ${p.org}` : 'Input';
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const out: string[] = [];
+  for (const [name, list] of groups) {
+    out.push(`  <testsuite name="${escapeXml(name)}" tests="${list.length}" failures="0" errors="${list.length}" skipped="0" time="0"${timestamp}>`);
+    for (const p of list) {
+      const text = [describeProblem(p), ...(p.error === undefined ? [] : [`Error: ${p.error}`]), ...(p.actions ?? []).map((a) => `Action: ${a}`)].join('\n');
+      out.push(
+        `    <testcase classname="eca-policy.input" name="${escapeXml(`read: ${INPUT_PROBLEMS[p.code].title}${p.line === undefined ? '' : ` (line ${p.line})`}`)}" time="0">`,
+        `      <error message="${escapeXml(p.message)}" type="${escapeXml(p.code)}">${escapeXml(text)}</error>`,
+        '    </testcase>'
+      );
+    }
+    out.push('  </testsuite>');
+  }
+  return out;
+}
 
 // XML 1.0 allows only these characters.
 const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -123,8 +154,9 @@ export function toJunit(evaluation: Evaluation, options: JunitOptions = {}): str
   for (const w of evaluation.waived) caseOf(suiteFor(w.finding.target), w.finding.ruleId).waived.push(w);
 
   const timestamp = options.timestamp === undefined ? '' : ` timestamp="${options.timestamp.toISOString().slice(0, 19)}"`;
-  const total = { tests: 0, failures: 0, skipped: 0 };
-  const body: string[] = [];
+  const problems = options.problems ?? [];
+  const total = { tests: problems.length, failures: 0, skipped: 0 };
+  const body: string[] = problemSuites(problems, timestamp);
   for (const suite of suites.values()) {
     const n = counts(suite);
     total.tests += n.tests;
@@ -148,7 +180,7 @@ export function toJunit(evaluation: Evaluation, options: JunitOptions = {}): str
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${escapeXml(options.name ?? 'sf eca policy check')}" tests="${total.tests}" failures="${total.failures}" errors="0" skipped="${total.skipped}" time="0">`,
+    `<testsuites name="${escapeXml(options.name ?? 'sf eca policy check')}" tests="${total.tests}" failures="${total.failures}" errors="${problems.length}" skipped="${total.skipped}" time="0">`,
     ...body,
     '</testsuites>',
     '',

@@ -8,6 +8,10 @@
  *   startLine); every finding carries a logical location naming the app or the org.
  * - Waived findings are results with an accepted external suppression and the waiver's reason.
  * - `--fix` descriptors go into result.properties.fix (SARIF fixes need text edits we do not have).
+ * - What the check could not read (./problems.ts) is one toolExecutionNotification of level error
+ *   each, with its file and line or its org, under an invocation whose executionSuccessful is
+ *   false (SARIF 2.1.0 Appendix I: how a consumer tells an incomplete result set). The kinds of
+ *   problem are tool.driver.notifications, which each notification references.
  *
  * Pure: only path and hash arithmetic, no file access.
  */
@@ -17,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { describeApp, type SourceLocation } from './app.js';
 import type { Waiver } from './config.js';
 import type { Evaluation } from './evaluate.js';
+import { INPUT_PROBLEM_CODES, INPUT_PROBLEMS, type InputProblem } from './problems.js';
 import { type Finding, type FindingTarget, type Fix, type Rule, RULES, type Severity } from './rules.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -65,6 +70,23 @@ export type SarifResult = {
   };
 };
 
+export type SarifNotificationDescriptor = { id: string; name: string; shortDescription: SarifMessage; fullDescription: SarifMessage; defaultConfiguration: { level: SarifLevel } };
+
+export type SarifNotification = {
+  level: SarifLevel;
+  message: SarifMessage;
+  locations?: SarifLocation[];
+  descriptor: { id: string; index: number };
+  properties?: { code: string; org?: string; error?: string; actions?: string[] };
+};
+
+export type SarifInvocation = {
+  executionSuccessful: boolean;
+  exitCode?: number;
+  exitCodeDescription?: string;
+  toolExecutionNotifications: SarifNotification[];
+};
+
 export type SarifRun = {
   tool: {
     driver: {
@@ -74,8 +96,10 @@ export type SarifRun = {
       semanticVersion?: string;
       informationUri?: string;
       rules: SarifReportingDescriptor[];
+      notifications: SarifNotificationDescriptor[];
     };
   };
+  invocations: SarifInvocation[];
   originalUriBaseIds?: Record<string, { uri: string; description: SarifMessage }>;
   results: SarifResult[];
   columnKind: 'utf16CodeUnits';
@@ -96,6 +120,10 @@ export type SarifOptions = {
   readonly rootDir?: string;
   /** report waived findings as suppressed results (default true) */
   readonly includeWaived?: boolean;
+  /** what the check could not read: each is a toolExecutionNotification, and the invocation is not successful */
+  readonly problems?: readonly InputProblem[];
+  /** the exit code of the run, with its meaning */
+  readonly exitCode?: { readonly code: number; readonly description: string };
 };
 
 const LEVELS: Readonly<Record<Severity, SarifLevel>> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
@@ -217,6 +245,35 @@ function result(f: Finding, ruleIndex: number, rootDir: string | undefined, waiv
   };
 }
 
+const NOTIFICATION_DESCRIPTORS: SarifNotificationDescriptor[] = INPUT_PROBLEM_CODES.map((code) => ({
+  id: code,
+  name: ruleName(code),
+  shortDescription: { text: INPUT_PROBLEMS[code].title },
+  fullDescription: { text: INPUT_PROBLEMS[code].description },
+  defaultConfiguration: { level: 'error' },
+}));
+
+function notification(p: InputProblem, rootDir: string | undefined): SarifNotification {
+  const location: SarifLocation | undefined =
+    p.file !== undefined
+      ? { physicalLocation: physicalLocation({ file: p.file, line: p.line, column: p.column }, rootDir) }
+      : p.org !== undefined
+        ? { logicalLocations: [{ name: p.org, fullyQualifiedName: `org/${p.org}`, kind: 'organization' }] }
+        : undefined;
+  return {
+    level: 'error',
+    message: { text: p.file === undefined && p.org !== undefined ? `Org ${p.org}: ${p.message}` : p.message },
+    ...(location === undefined ? {} : { locations: [location] }),
+    descriptor: { id: p.code, index: INPUT_PROBLEM_CODES.indexOf(p.code) },
+    properties: {
+      code: p.code,
+      ...(p.org === undefined ? {} : { org: p.org }),
+      ...(p.error === undefined ? {} : { error: p.error }),
+      ...(p.actions === undefined || p.actions.length === 0 ? {} : { actions: [...p.actions] }),
+    },
+  };
+}
+
 export function toSarif(evaluation: Evaluation, options: SarifOptions = {}): SarifLog {
   const enabled = new Set(evaluation.rules.map((r) => r.id));
   const index = new Map(RULES.map((r, i) => [r.id, i]));
@@ -225,6 +282,7 @@ export function toSarif(evaluation: Evaluation, options: SarifOptions = {}): Sar
     ...evaluation.findings.map((f) => result(f, indexOf(f.ruleId), options.rootDir)),
     ...(options.includeWaived === false ? [] : evaluation.waived.map((w) => result(w.finding, indexOf(w.finding.ruleId), options.rootDir, w.waiver))),
   ];
+  const problems = options.problems ?? [];
   const semver = options.toolVersion !== undefined && /^\d+\.\d+\.\d+(?:[-+].*)?$/.test(options.toolVersion) ? options.toolVersion : undefined;
   return {
     $schema: SARIF_SCHEMA_URI,
@@ -239,8 +297,16 @@ export function toSarif(evaluation: Evaluation, options: SarifOptions = {}): Sar
             ...(semver === undefined ? {} : { semanticVersion: semver }),
             ...(options.informationUri === undefined ? {} : { informationUri: options.informationUri }),
             rules: RULES.map((r) => descriptor(r, enabled.has(r.id))),
+            notifications: NOTIFICATION_DESCRIPTORS,
           },
         },
+        invocations: [
+          {
+            executionSuccessful: problems.length === 0,
+            ...(options.exitCode === undefined ? {} : { exitCode: options.exitCode.code, exitCodeDescription: options.exitCode.description }),
+            toolExecutionNotifications: problems.map((p) => notification(p, options.rootDir)),
+          },
+        ],
         ...(options.rootDir === undefined
           ? {}
           : {

@@ -8,7 +8,7 @@ type Node = Record<string, unknown>;
 
 function parse(xml: string): Node {
   expect(XMLValidator.validate(xml)).to.equal(true);
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'failure', 'property'].includes(name) });
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'failure', 'error', 'property'].includes(name) });
   return parser.parse(xml) as Node;
 }
 
@@ -72,5 +72,31 @@ describe('policy/junit', () => {
     expect(toJunit(evaluate([], {}, NOW))).to.equal(
       '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sf eca policy check" tests="0" failures="0" errors="0" skipped="0" time="0">\n</testsuites>\n'
     );
+  });
+
+  it('writes an <error> per input it could not read, in a suite per file or org, counted in errors', () => {
+    const problems = [
+      { code: 'doctype' as const, file: 'force-app/a.connectedApp-meta.xml', line: 2, message: 'the file has a DOCTYPE <x>' },
+      { code: 'unknown-element' as const, file: 'force-app/a.connectedApp-meta.xml', line: 9, message: 'odd element' },
+      { code: 'org-unreadable' as const, org: 'dead', error: 'OrgUnreachableError', message: 'The org dead did not answer.', actions: ['run again'] },
+    ];
+    const out = toJunit(evaluation, { problems });
+    const root = parse(out).testsuites as Node;
+    expect(root).to.deep.include({ errors: '3' });
+    const all = suites(out);
+    expect(all.slice(0, 2).map((s) => [s.name, s.tests, s.errors, s.failures])).to.deep.equal([
+      ['File force-app/a.connectedApp-meta.xml', '2', '2', '0'],
+      ['Org dead', '1', '1', '0'],
+    ]);
+    const errors = (all[0].testcase as Node[]).flatMap((c) => c.error as Node[]);
+    expect(errors.map((e) => [e.type, e.message])).to.deep.equal([
+      ['doctype', 'the file has a DOCTYPE <x>'],
+      ['unknown-element', 'odd element'],
+    ]);
+    const dead = ((all[1].testcase as Node[])[0].error as Node[])[0];
+    expect(String(dead['#text'])).to.contain('org dead: The org dead did not answer.').and.contain('Error: OrgUnreachableError').and.contain('Action: run again');
+    // the apps' suites follow, unchanged
+    expect(all.slice(2).map((s) => s.name)).to.deep.equal(suites(xml).map((s) => s.name));
+    expect(Number(root.tests)).to.equal(Number((parse(xml).testsuites as Node).tests) + 3);
   });
 });

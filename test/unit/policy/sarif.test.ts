@@ -5,6 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import { evaluate, type Evaluation } from '../../../src/domain/policy/evaluate.js';
+import { INPUT_PROBLEM_CODES, type InputProblem } from '../../../src/domain/policy/problems.js';
 import { RULES } from '../../../src/domain/policy/rules.js';
 import { artifactLocation, formatSarif, sarifLevel, SRCROOT, toSarif } from '../../../src/domain/policy/sarif.js';
 import { FIXTURES, loadCorpus, NOW, secureConnectedApp, secureEca } from './helpers.js';
@@ -129,5 +130,32 @@ describe('policy/sarif', () => {
       const log: unknown = JSON.parse(formatSarif(evaluation, { toolVersion: '0.1.0', rootDir: FIXTURES, informationUri: 'https://example.com/plugin-eca' }));
       expect(validate(log), JSON.stringify(validate.errors, null, 2)).to.equal(true);
     }
+    // an incomplete run too: notifications with physical and logical locations
+    const incomplete: unknown = JSON.parse(formatSarif(sample(), { rootDir: FIXTURES, problems: PROBLEMS, exitCode: { code: 2, description: 'incomplete' } }));
+    expect(validate(incomplete), JSON.stringify(validate.errors, null, 2)).to.equal(true);
+  });
+
+  const PROBLEMS: InputProblem[] = [
+    { code: 'malformed', file: 'force-app/main/default/connectedApps/Cut.connectedApp-meta.xml', line: 5, message: 'the file ends before <ConnectedApp> is closed' },
+    { code: 'org-unreadable', org: 'dead', error: 'OrgUnreachableError', message: 'The org dead did not answer.', actions: ['Check the network, then run again: --target-org dead'] },
+  ];
+
+  it('names what could not be read: a notification of level error each, on an invocation that did not succeed', () => {
+    const complete = toSarif(sample()).runs[0];
+    expect(complete.invocations).to.deep.equal([{ executionSuccessful: true, toolExecutionNotifications: [] }]);
+    const run = toSarif(sample(), { problems: PROBLEMS, exitCode: { code: 2, description: 'incomplete' } }).runs[0];
+    expect(run.tool.driver.notifications.map((n) => n.id)).to.deep.equal([...INPUT_PROBLEM_CODES]);
+    const [inv] = run.invocations;
+    expect(inv).to.deep.include({ executionSuccessful: false, exitCode: 2, exitCodeDescription: 'incomplete' });
+    const [file, org] = inv.toolExecutionNotifications;
+    expect(file).to.deep.include({ level: 'error', descriptor: { id: 'malformed', index: INPUT_PROBLEM_CODES.indexOf('malformed') } });
+    expect(file.locations).to.deep.equal([
+      { physicalLocation: { artifactLocation: { uri: 'force-app/main/default/connectedApps/Cut.connectedApp-meta.xml', uriBaseId: SRCROOT }, region: { startLine: 5 } } },
+    ]);
+    expect(org.message.text).to.equal('Org dead: The org dead did not answer.');
+    expect(org.locations).to.deep.equal([{ logicalLocations: [{ name: 'dead', fullyQualifiedName: 'org/dead', kind: 'organization' }] }]);
+    expect(org.properties).to.deep.equal({ code: 'org-unreadable', org: 'dead', error: 'OrgUnreachableError', actions: ['Check the network, then run again: --target-org dead'] });
+    // the findings of what was read are still results
+    expect(run.results.length).to.equal(complete.results.length);
   });
 });

@@ -1,9 +1,9 @@
-import { dirname } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand, errorCodesHelp } from '../../../shared/ecaCommand.js';
 import { EXIT_CODES } from '../../../shared/exitCodes.js';
-import type { PolicyCheckResult, PolicyFinding } from '../../../operations/policyCheck.js';
+import { policyCheckView } from '../../../shared/policyCheckView.js';
+import type { PolicyCheckResult } from '../../../operations/policyCheck.js';
 
 export type { PolicyCheckResult, PolicyFinding } from '../../../operations/policyCheck.js';
 
@@ -30,59 +30,36 @@ export default class PolicyCheck extends EcaCommand<PolicyCheckResult> {
       default: 'human' as const,
     })(),
     fix: Flags.boolean({ summary: messages.getMessage('flags.fix.summary'), default: false }),
+    pack: Flags.option({ summary: messages.getMessage('flags.pack.summary'), options: ['review-eca', 'isv-oauth'] as const, multiple: true })(),
   };
 
   public async run(): Promise<PolicyCheckResult> {
     const { flags } = await this.parse(PolicyCheck);
     const op = await import('../../../operations/policyCheck.js');
-    const { result, report, diffs } = await op.checkPolicies(
-      {
-        sourceDirs: flags['source-dir'],
-        orgs: flags['target-org'],
-        allOrgs: flags['all-orgs'],
-        apiVersion: flags['api-version'],
-        policyFile: flags['policy-file'],
-        failOn: flags['fail-on'],
-        outputFormat: flags['output-format'],
-        fix: flags.fix,
-      }
-    );
+    const { result, report, diffs } = await op.checkPolicies({
+      sourceDirs: flags['source-dir'],
+      orgs: flags['target-org'],
+      allOrgs: flags['all-orgs'],
+      apiVersion: flags['api-version'],
+      policyFile: flags['policy-file'],
+      failOn: flags['fail-on'],
+      outputFormat: flags['output-format'],
+      fix: flags.fix,
+      packs: flags.pack,
+    });
     process.exitCode = EXIT_CODES.policyCheck[op.policyOutcome(result)];
     if (this.jsonEnabled()) return result;
     for (const d of diffs) this.log(d);
-    if (result.fixed.length) this.logSuccess(messages.getMessage('fixed', [String(result.fixed.length), dirname(result.fixed[0].file) || '.']));
-    // SARIF and JUnit go to standard output, alone
-    if (report) this.log(report);
-    else this.render(result);
-    return result;
-  }
-
-  private render(r: PolicyCheckResult): void {
-    for (const p of r.problems) this.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
-    const byTarget = new Map<string, PolicyFinding[]>();
-    for (const f of r.findings) byTarget.set(`${f.target}${f.org ? ` (${f.org})` : ''}`, [...(byTarget.get(`${f.target}${f.org ? ` (${f.org})` : ''}`) ?? []), f]);
-    for (const [target, findings] of byTarget) {
-      this.table({
-        title: target,
-        data: findings.map((f) => ({
-          Severity: f.severity.toUpperCase(),
-          Rule: f.ruleId,
-          Finding: f.message,
-          Where: f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : f.field ?? '',
-        })),
-      });
+    if (report) {
+      // SARIF and JUnit go to standard output, alone; what could not be read is also said on standard error
+      for (const p of result.problems) this.warn(`${p.file ?? (p.org ? `org ${p.org}` : '')}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+      this.log(report);
+      return result;
     }
-    const s = r.summary;
-    const line = messages.getMessage('summaryLine', [
-      String(r.apps.length),
-      String(s.total),
-      String(s.critical),
-      String(s.high),
-      String(s.medium),
-      String(s.low),
-      String(s.waived),
-    ]);
-    this.log(line);
-    this.log(messages.getMessage(r.failOn === 'none' ? 'notGated' : r.passed ? 'passed' : 'failed', [r.failOn]));
+    for (const block of policyCheckView(result)) {
+      if (block.kind === 'line') this.log(block.text);
+      else this.table({ data: block.data, overflow: 'wrap' });
+    }
+    return result;
   }
 }
