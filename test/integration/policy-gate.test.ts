@@ -8,7 +8,7 @@ import { AuthInfo } from '@salesforce/core';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import PolicyCheck from '../../src/commands/eca/policy/check.js';
+import PolicyCheck, { type PolicyCheckResult } from '../../src/commands/eca/policy/check.js';
 import { buildEca } from '../../src/domain/build.js';
 import { ecaComponents } from '../../src/domain/model.js';
 import { EXIT_CODES } from '../../src/shared/exitCodes.js';
@@ -17,7 +17,7 @@ import { notHttpsServer, writeDeadLogin, writeSecondLogin } from '../helpers/org
 import { runPluginAsync } from '../helpers/runCli.js';
 import { type Harness, startHarness } from '../simulator/harness.js';
 
-type Result = Awaited<ReturnType<typeof PolicyCheck.run>>;
+type Result = PolicyCheckResult;
 
 function app(name: string, template: 'web-app' | 'server-to-server' = 'web-app'): NonNullable<OrgSeed['components']> {
   return ecaComponents(
