@@ -42,13 +42,27 @@ export async function planSourceFiles(eca: Eca, root: string): Promise<SourceFil
 export async function checkWritable(files: readonly SourceFile[], force: boolean): Promise<void> {
   const { existingFiles } = await import('./files.js');
   const existing = await existingFiles(files.map((f) => f.path));
-  if (existing.length && !force) {
-    throw appFlagMessages.createError('error.FilesExist', [existing.map((p) => `  ${relative(process.cwd(), p) || p}`).join('\n')]);
+  if (existing.length && !force) throw filesExistError(existing);
+}
+
+/**
+ * Writes the files all together or not at all. Without force each file is created exclusively: a
+ * file that appears meanwhile (another run into the same folder) is FilesExistError, nothing written.
+ */
+export async function writeSourceFiles(files: readonly SourceFile[], force: boolean): Promise<void> {
+  await checkWritable(files, force);
+  const { FileExistsError, writeFilesAtomically } = await import('./files.js');
+  try {
+    await writeFilesAtomically(
+      files.map((f) => ({ path: f.path, content: f.content })),
+      { exclusive: !force }
+    );
+  } catch (e) {
+    if (e instanceof FileExistsError) throw filesExistError(e.paths);
+    throw e;
   }
 }
 
-export async function writeSourceFiles(files: readonly SourceFile[], force: boolean): Promise<void> {
-  await checkWritable(files, force);
-  const { writeFilesAtomically } = await import('./files.js');
-  await writeFilesAtomically(files.map((f) => ({ path: f.path, content: f.content })));
+function filesExistError(paths: readonly string[]): Error {
+  return appFlagMessages.createError('error.FilesExist', [paths.map((p) => `  ${relative(process.cwd(), p) || p}`).join('\n')]);
 }

@@ -74,7 +74,7 @@ function gitIgnores(workTree: string, file: string): Promise<{ ignored: boolean 
   return new Promise((done) => {
     execFile('git', ['-C', workTree, 'check-ignore', '--quiet', '--', relative(workTree, file)], { timeout: 10_000 }, (error) => {
       if (!error) return done({ ignored: true });
-      const code = (error as NodeJS.ErrnoException & { code?: unknown }).code;
+      const code = (error as { code?: unknown }).code;
       if (code === 1) return done({ ignored: false });
       done({ reason: code === 'ENOENT' ? 'git is not installed' : error.message.split('\n')[0] });
     });

@@ -20,9 +20,10 @@ describe('sf eca generate', () => {
   let expiringPath: string;
   let expiredPath: string;
   let keyPath: string;
+  let base: string;
 
   before(async () => {
-    const base = mkdtempSync(join(tmpdir(), 'eca-gen-certs-'));
+    base = mkdtempSync(join(tmpdir(), 'eca-gen-certs-'));
     const [good, soon, old] = await Promise.all([makeCert(365), makeCert(10), makeCert(-1, -30)]);
     certPath = join(base, 'server.crt');
     expiringPath = join(base, 'soon.crt');
@@ -33,6 +34,8 @@ describe('sf eca generate', () => {
     writeFileSync(expiredPath, old.cert);
     writeFileSync(keyPath, good.key);
   });
+
+  after(() => rmSync(base, { recursive: true, force: true }));
 
   beforeEach(() => {
     stubSfCommandUx($$.SANDBOX);
