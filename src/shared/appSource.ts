@@ -3,7 +3,7 @@
  * files, written all together or not at all.
  */
 import { join, relative } from 'node:path';
-import type { Eca } from '../domain/model.js';
+import type { Component, Eca } from '../domain/model.js';
 import { type AppFlagValues, appSpecMessages as appFlagMessages, invalidAppError, specFromFlags, type SpecResult } from './appSpec.js';
 
 export type PreparedApp = { eca: Eca; warnings: string[]; version: string; certificate?: SpecResult['certificate'] };
@@ -25,14 +25,15 @@ export async function prepareApp(flags: AppFlagValues, apiVersion: number, optio
 
 export type SourceFile = { type: string; fullName: string; path: string; content: string };
 
-export async function planSourceFiles(eca: Eca, root: string): Promise<SourceFile[]> {
-  const [{ ecaComponents }, { componentByType, sourceFilePath }, { serializeMetadataXml }] = await Promise.all([
+/** The source files of the app's components, and of any component deployed beside it (`also`: a permission set). */
+export async function planSourceFiles(eca: Eca, root: string, also: readonly Component[] = []): Promise<SourceFile[]> {
+  const [{ ecaComponents }, { sourceLayoutOf, sourceFilePath }, { serializeMetadataXml }] = await Promise.all([
     import('../domain/model.js'),
     import('../domain/components.js'),
     import('../domain/xml.js'),
   ]);
-  return ecaComponents(eca).map((c) => {
-    const kind = componentByType(c.type);
+  return [...ecaComponents(eca), ...also].map((c) => {
+    const kind = sourceLayoutOf(c.type);
     if (!kind) throw new Error(`no source layout for ${c.type}`);
     return { type: c.type, fullName: c.fullName, path: join(root, sourceFilePath(kind, c.fullName)), content: serializeMetadataXml(c.type, c.values) };
   });
