@@ -34,9 +34,10 @@ export default class Verify extends EcaCommand<VerifyResult> {
     const view = spinnerView(this.spinner, this.jsonEnabled(), (stage, d) =>
       stage === 'Reading' ? messages.getMessage('spinner.read', [d?.app ?? '', d?.org ?? '']) : messages.getMessage('spinner.token', [d?.flow ?? '', d?.endpoint ?? ''])
     );
-    const result = await verifyToken({ ...flags, org: this.orgRef(flags['target-org']), apiVersion: flags['api-version'] }, view.onProgress);
+    const org = this.orgRef(flags['target-org']);
+    const result = await verifyToken({ ...flags, org, apiVersion: flags['api-version'] }, view.onProgress);
     view.stop();
-    this.render(result, flags['target-org'].getUsername() ?? '');
+    this.render(result, org.name);
     return result;
   }
 
