@@ -12,7 +12,7 @@
  * --profiles), with the number of active users it admits.
  */
 import { resolve } from 'node:path';
-import { Messages } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
 import { readEcaId } from '../org/apps.js';
 import { DeployTimeoutError, type DeployOutcome } from '../org/orgAccess.js';
 import { assignPermissionSet, countActiveUsersOfProfile, type OrgUser, readActiveUser, readPermissionSet } from '../org/permissionSets.js';
@@ -154,7 +154,9 @@ export async function createApp(input: CreateInput, onProgress?: OnProgress): Pr
   warnings.push(...preAuthorizationWarnings(eca.name, plan));
 
   progress({ stage: input.dryRun ? STAGE.validate : STAGE.deploy });
-  const outcome = await deployApp(s, eca, deployed, input);
+  const outcome = await deployApp(s, eca, deployed, input).catch(async (e: unknown) => {
+    throw key && !input.dryRun ? await keepKeyOnTimeout(e, s, input, key, plan) : e;
+  });
   progress({ data: { deployId: outcome.id, status: outcome.status } });
 
   const preAuthorization: PreAuthorization = {
@@ -349,10 +351,34 @@ async function deploy(s: Session, components: readonly Component[], input: Creat
     return await s.access.deploy(components, { checkOnly: input.dryRun, timeoutSeconds: input.wait.seconds });
   } catch (e) {
     if (e instanceof DeployTimeoutError) {
-      throw messages.createError('error.Timeout', [e.jobId, String(input.wait.minutes)], [e.jobId, s.name], EXIT_CODES.create.InProgress);
+      throw messages.createError('error.Timeout', [e.jobId, String(input.wait.minutes)], [e.jobId, s.name], EXIT_CODES.create.InProgress).setData({ deployId: e.jobId });
     }
     throw e;
   }
+}
+
+/**
+ * A deploy still running when --wait ends may yet succeed, with the certificate of the generated
+ * key: the key is written now (0600) so that it is not lost, and the error says where and what
+ * is left to do. Any other error passes through.
+ */
+async function keepKeyOnTimeout(e: unknown, s: Session, input: CreateInput, key: KeyPlan, plan: Plan): Promise<unknown> {
+  const deployId = e instanceof SfError && e.name === 'TimeoutError' ? (e.data as { deployId?: string } | undefined)?.deployId : undefined;
+  if (!deployId) return e;
+  const written = await writeKey(key, input.force).catch(() => undefined);
+  if (!written) return e;
+  const user = input.username ?? '<ci user>';
+  return SfError.create({
+    name: 'TimeoutKeyWrittenError',
+    message: messages.getMessage('error.TimeoutKeyWritten', [deployId, String(input.wait.minutes), written]),
+    actions: [
+      ...messages.getMessages('error.TimeoutKeyWritten.actions', [deployId, s.name]),
+      ...(plan.permissionSet ? [messages.getMessage('timeout.assign', [plan.permissionSet.name, user, s.name])] : []),
+      messages.getMessage('timeout.verify', [input.name, user, written, s.name]),
+    ],
+    exitCode: EXIT_CODES.create.InProgress,
+    data: { deployId, privateKeyFile: written },
+  });
 }
 
 function deployFailed(s: Session, outcome: DeployOutcome, kept?: { permissionSet: string; deployId: string }): Error {

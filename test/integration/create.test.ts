@@ -12,7 +12,7 @@ import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import Create, { stagesTitle } from '../../src/commands/eca/create.js';
-import { accessPermissionSetName, createStages } from '../../src/operations/create.js';
+import { accessPermissionSetName, createApp, createStages } from '../../src/operations/create.js';
 import { verifyToken } from '../../src/operations/tokenVerify.js';
 import { OrgAccess } from '../../src/org/orgAccess.js';
 import { loginOrg } from '../helpers/cliAuth.js';
@@ -29,6 +29,15 @@ async function failure(p: Promise<unknown>): Promise<Failure> {
   }
   throw new Error('expected a failure');
 }
+
+const jwtInput = (name: string) => ({
+  name,
+  template: 'jwt-ci' as const,
+  username: 'ci@lp.acme.example',
+  'contact-email': 'ops@acme.example',
+  'distribution-state': 'Local' as const,
+  'permitted-users': 'admin-approved' as const,
+});
 
 describe('sf eca create against the org simulator: least privilege, nothing lost, readable output', function () {
   this.timeout(90_000);
@@ -259,6 +268,29 @@ describe('sf eca create against the org simulator: least privilege, nothing lost
       expect(err.message).to.match(/Lp_NoKey is in lp \(deploy 0Af\w+\) with a new certificate, but its private key could not be written/);
       expect(err.actions?.join('\n')).to.contain('--update --force').and.contain('--target-org lp');
       expect((err.data as { preAuthorization?: { assignment?: { status: string } } }).preAuthorization?.assignment?.status).to.equal('assigned');
+    });
+
+    it('a deploy still running when --wait ends: the key is written (it matches the certificate being deployed), exit 69, what to run next', async () => {
+      h.sim.faults.set({ deployInProgress: true });
+      const err = await failure(
+        createApp({
+          ...jwtInput('Lp_Slow'),
+          org: { name: 'lp' },
+          dryRun: false,
+          update: false,
+          wait: { seconds: 2, minutes: 1 },
+          keyDir: keys,
+          certValidityDays: 30,
+          force: false,
+        })
+      );
+      expect(err.name).to.equal('TimeoutKeyWrittenError');
+      expect(err.exitCode).to.equal(69);
+      expect(statSync(join(keys, 'Lp_Slow.key')).mode & 0o777).to.equal(0o600);
+      const actions = err.actions?.join('\n') ?? '';
+      expect(actions).to.match(/sf project deploy report --job-id 0Af\w+ --target-org lp --wait 30/);
+      expect(actions).to.contain('sf org assign permset --name Lp_Slow_Access --on-behalf-of ci@lp.acme.example --target-org lp');
+      expect(actions).to.contain(`--jwt-key-file ${join(keys, 'Lp_Slow.key')} --target-org lp`);
     });
 
     it('a failed deploy leaves nothing: no key, no files, no temporary folder', async () => {
