@@ -217,6 +217,9 @@ describe('sf eca token verify against the org simulator', function () {
         expectNoLeak(r);
         expect(ux.logSuccess.firstCall.args[0]).to.contain('CC_App').and.contain('integration@dev.acme.example');
         expect(ux.table.firstCall.args[0].data).to.deep.include({ Key: 'User', Value: 'integration@dev.acme.example' });
+        // long values on lines of their own, whole (a table would cut them at 80 columns)
+        expect(ux.log.args.map((a) => String(a[0]))).to.include(`Consumer key: ${keyOf('dev', 'CC_App')} (the app)`);
+        expect(JSON.stringify(ux.table.args)).to.not.contain(keyOf('dev', 'CC_App'));
       } finally {
         h.sim.org('dev').settings.enableConsumerSecretApiAccess = false;
       }
