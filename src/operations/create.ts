@@ -323,7 +323,7 @@ async function checkReferences(s: Session, eca: Eca, deployedWith: readonly Comp
   const missing = missingReferences(refs, withDeployed);
   const noun = { user: 'user', profile: 'profile', permissionSet: 'permission set' } as const;
   const lines = missing.map((m) => `  ${noun[m.kind]} ${m.name}${m.kind === 'user' ? (m.inactive ? ' (inactive)' : ' (active)') : m.kind === 'permissionSet' ? ' (API name)' : ''}`);
-  if (lines.length) throw messages.createError('error.MissingReferences', [lines.join('\n')]);
+  if (lines.length) throw messages.createError('error.MissingReferences', [lines.join('\n')], [s.name]);
 }
 
 /**

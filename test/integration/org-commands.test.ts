@@ -87,6 +87,7 @@ describe('create, list and display against the org simulator', function () {
     expect(err.name).to.equal('MissingReferencesError');
     expect(err.message).to.contain('user nobody@dev.acme.example').and.contain('permission set Missing_PS').and.contain('profile Ghost Profile');
     expect(err.message).to.not.contain('CI_Deployer');
+    expect(err.actions?.join('\n')).to.contain('--target-org dev');
     expect(h.sim.count('soap:deploy')).to.equal(0);
   });
 
