@@ -93,12 +93,26 @@ export function componentOfFile(fileName: string): { kind: ComponentKind; fullNa
   return kind ? { kind, fullName: match[1], format: source ? 'source' : 'mdapi' } : undefined;
 }
 
+/** Where a type's files go: its folder and suffix. */
+export type SourceLayout = Pick<ComponentKind, 'type' | 'suffix' | 'directory'>;
+
+/**
+ * A type deployed beside an app but not part of it: the permission set `create --template jwt-ci`
+ * makes to pre-authorize the app's users (SDR registry: permissionsets/, .permissionset).
+ */
+export const PERMISSION_SET: SourceLayout = { type: 'PermissionSet', suffix: 'permissionset', directory: 'permissionsets' };
+
+/** The layout of any type the plugin writes or deploys: the app's types, Connected Apps, permission sets. */
+export function sourceLayoutOf(type: string): SourceLayout | undefined {
+  return componentByType(type) ?? (type === PERMISSION_SET.type ? PERMISSION_SET : undefined);
+}
+
 /** Relative source path of a component: "externalClientApps/Acme.eca-meta.xml". */
-export function sourceFilePath(kind: ComponentKind, fullName: string): string {
+export function sourceFilePath(kind: SourceLayout, fullName: string): string {
   return `${kind.directory}/${fullName}.${kind.suffix}-meta.xml`;
 }
 
 /** Relative MDAPI path of a component: "externalClientApps/Acme.eca". */
-export function mdapiFilePath(kind: ComponentKind, fullName: string): string {
+export function mdapiFilePath(kind: SourceLayout, fullName: string): string {
   return `${kind.directory}/${fullName}.${kind.suffix}`;
 }

@@ -156,8 +156,8 @@ async function readInput(flags: VerifyFlags, target: string, secrets: string[], 
 
 async function targetOf(ref: OrgRef, apiVersionFlag: string | undefined, flow: TokenFlow): Promise<Target> {
   const s = await openSession(ref, { apiVersion: apiVersionFlag });
-  // explanations name the org by its username, as the token endpoint knows it
-  const name = s.username;
+  // explanations and the commands in their fixes name the org as the user typed it (alias or username)
+  const name = s.name;
   if (flow === 'client-credentials' && flows.isGenericLoginHost(s.instanceUrl)) throw messages.createError('error.NotMyDomain', [name, s.instanceUrl], [name]);
   return { access: s.access, org: name, orgId: s.orgId, instanceUrl: s.instanceUrl, tokenEndpoint: flows.tokenEndpointOf(s.instanceUrl), apiVersion: s.apiVersion, version: s.version };
 }
@@ -207,14 +207,16 @@ async function refusal(failure: TokenFailure, clockSkewSeconds: number | undefin
   const wanted = factsWanted(failure, flags.flow);
   // a fact that cannot be read leaves its rows out; it never hides the refusal
   const quietly = <T>(p: Promise<T>): Promise<T | undefined> => p.catch(() => undefined);
-  const [user, runAsUser, savedAt] = await Promise.all([
+  const [user, runAsUser, savedAt, isSandbox] = await Promise.all([
     wanted.user && flags.username ? quietly(readUserFacts(t.access, flags.username)) : undefined,
     wanted.runAsUser && app.runAs ? quietly(readUserFacts(t.access, app.runAs)) : undefined,
     wanted.appSavedAt && !app.installed ? quietly(readAppSavedAt(t.access, app.id, app.name)) : undefined,
+    // with --audience the grant did not read it: an audience refusal is explained by the org's kind
+    wanted.isSandbox && c.grant.isSandbox === undefined ? quietly(readIsSandbox(t.access)) : c.grant.isSandbox,
   ]);
   const explanation = explainFailure(failure, {
     ...contextOf(c, flags.flow),
-    isSandbox: c.grant.isSandbox,
+    isSandbox,
     username: flags.username,
     user,
     runAsUser,

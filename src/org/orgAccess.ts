@@ -17,7 +17,7 @@ import {
   type FileProperties,
   type MetadataApiDeployStatus,
 } from '@salesforce/source-deploy-retrieve';
-import { componentByType, componentOfFile, sourceFilePath } from '../domain/components.js';
+import { componentOfFile, sourceFilePath, sourceLayoutOf } from '../domain/components.js';
 import type { Component } from '../domain/model.js';
 import { parseMetadataXml, serializeMetadataXml } from '../domain/xml.js';
 import { orgRequestError } from './errors.js';
@@ -182,7 +182,7 @@ export class OrgAccess {
     let op;
     try {
       for (const c of components) {
-        const kind = componentByType(c.type);
+        const kind = sourceLayoutOf(c.type);
         if (!kind) throw new Error(`no source layout for ${c.type}`);
         const file = join(root, sourceFilePath(kind, c.fullName));
         await mkdir(dirname(file), { recursive: true });

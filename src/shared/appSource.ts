@@ -3,7 +3,7 @@
  * files, written all together or not at all.
  */
 import { join, relative } from 'node:path';
-import type { Eca } from '../domain/model.js';
+import type { Component, Eca } from '../domain/model.js';
 import { type AppFlagValues, appSpecMessages as appFlagMessages, invalidAppError, specFromFlags, type SpecResult } from './appSpec.js';
 
 export type PreparedApp = { eca: Eca; warnings: string[]; version: string; certificate?: SpecResult['certificate'] };
@@ -25,14 +25,15 @@ export async function prepareApp(flags: AppFlagValues, apiVersion: number, optio
 
 export type SourceFile = { type: string; fullName: string; path: string; content: string };
 
-export async function planSourceFiles(eca: Eca, root: string): Promise<SourceFile[]> {
-  const [{ ecaComponents }, { componentByType, sourceFilePath }, { serializeMetadataXml }] = await Promise.all([
+/** The source files of the app's components, and of any component deployed beside it (`also`: a permission set). */
+export async function planSourceFiles(eca: Eca, root: string, also: readonly Component[] = []): Promise<SourceFile[]> {
+  const [{ ecaComponents }, { sourceLayoutOf, sourceFilePath }, { serializeMetadataXml }] = await Promise.all([
     import('../domain/model.js'),
     import('../domain/components.js'),
     import('../domain/xml.js'),
   ]);
-  return ecaComponents(eca).map((c) => {
-    const kind = componentByType(c.type);
+  return [...ecaComponents(eca), ...also].map((c) => {
+    const kind = sourceLayoutOf(c.type);
     if (!kind) throw new Error(`no source layout for ${c.type}`);
     return { type: c.type, fullName: c.fullName, path: join(root, sourceFilePath(kind, c.fullName)), content: serializeMetadataXml(c.type, c.values) };
   });
@@ -42,13 +43,27 @@ export async function planSourceFiles(eca: Eca, root: string): Promise<SourceFil
 export async function checkWritable(files: readonly SourceFile[], force: boolean): Promise<void> {
   const { existingFiles } = await import('./files.js');
   const existing = await existingFiles(files.map((f) => f.path));
-  if (existing.length && !force) {
-    throw appFlagMessages.createError('error.FilesExist', [existing.map((p) => `  ${relative(process.cwd(), p) || p}`).join('\n')]);
+  if (existing.length && !force) throw filesExistError(existing);
+}
+
+/**
+ * Writes the files all together or not at all. Without force each file is created exclusively: a
+ * file that appears meanwhile (another run into the same folder) is FilesExistError, nothing written.
+ */
+export async function writeSourceFiles(files: readonly SourceFile[], force: boolean): Promise<void> {
+  await checkWritable(files, force);
+  const { FileExistsError, writeFilesAtomically } = await import('./files.js');
+  try {
+    await writeFilesAtomically(
+      files.map((f) => ({ path: f.path, content: f.content })),
+      { exclusive: !force }
+    );
+  } catch (e) {
+    if (e instanceof FileExistsError) throw filesExistError(e.paths);
+    throw e;
   }
 }
 
-export async function writeSourceFiles(files: readonly SourceFile[], force: boolean): Promise<void> {
-  await checkWritable(files, force);
-  const { writeFilesAtomically } = await import('./files.js');
-  await writeFilesAtomically(files.map((f) => ({ path: f.path, content: f.content })));
+function filesExistError(paths: readonly string[]): Error {
+  return appFlagMessages.createError('error.FilesExist', [paths.map((p) => `  ${relative(process.cwd(), p) || p}`).join('\n')]);
 }

@@ -18,7 +18,8 @@ export type ProgressView = {
   error(): void;
 };
 
-export type StageField = { readonly label: string; readonly key: string; readonly bold?: boolean };
+/** `whenSet`: shown only once it has a value (no spinner, and no ✘ when the work fails before it is known) */
+export type StageField = { readonly label: string; readonly key: string; readonly bold?: boolean; readonly whenSet?: boolean };
 
 /** Work in stages, with values shown under them (a deploy id, a status, the current target). */
 export function stagesView(o: { title: string; stages: readonly string[]; jsonEnabled: boolean; fields?: readonly StageField[] }): ProgressView {
@@ -29,7 +30,7 @@ export function stagesView(o: { title: string; stages: readonly string[]; jsonEn
     postStagesBlock: (o.fields ?? []).map((f) => ({
       label: f.label,
       get: (d): string | undefined => d?.[f.key],
-      type: 'dynamic-key-value' as const,
+      type: f.whenSet ? ('static-key-value' as const) : ('dynamic-key-value' as const),
       ...(f.bold ? { bold: true } : {}),
     })),
   });

@@ -20,9 +20,10 @@ describe('sf eca generate', () => {
   let expiringPath: string;
   let expiredPath: string;
   let keyPath: string;
+  let base: string;
 
   before(async () => {
-    const base = mkdtempSync(join(tmpdir(), 'eca-gen-certs-'));
+    base = mkdtempSync(join(tmpdir(), 'eca-gen-certs-'));
     const [good, soon, old] = await Promise.all([makeCert(365), makeCert(10), makeCert(-1, -30)]);
     certPath = join(base, 'server.crt');
     expiringPath = join(base, 'soon.crt');
@@ -33,6 +34,8 @@ describe('sf eca generate', () => {
     writeFileSync(expiredPath, old.cert);
     writeFileSync(keyPath, good.key);
   });
+
+  after(() => rmSync(base, { recursive: true, force: true }));
 
   beforeEach(() => {
     stubSfCommandUx($$.SANDBOX);
@@ -90,11 +93,14 @@ describe('sf eca generate', () => {
   it('writes into the default package directory of sfdx-project.json', async () => {
     // TestContext fakes project files and resolution; this test needs the real ones
     $$.restore();
-    stubSfCommandUx($$.SANDBOX);
+    const ux = stubSfCommandUx($$.SANDBOX);
     writeFileSync(join(dir, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' }));
     mkdirSync(join(dir, 'force-app'));
     await Generate.run(['--name', 'Acme_Sync', '--template', 'server-to-server', '--run-as', 'int@acme.example', '--contact-email', 'ops@acme.example']);
     expect(listFiles(join(dir, 'force-app/main/default'))).to.have.length(5);
+    // the files one a line, relative to the folder named in the success line (no table to cut them at 80 columns)
+    expect(ux.logSuccess.firstCall.args[0]).to.equal('Wrote 5 files for Acme_Sync to force-app/main/default:');
+    expect(ux.log.args.map((a) => String(a[0]))).to.include('  extlClntAppGlobalOauthSets/Acme_Sync_glbloauth.ecaGlblOauth-meta.xml');
     const policies = readFileSync(join(dir, 'force-app/main/default/extlClntAppOauthPolicies/Acme_Sync_oauthPlcy.ecaOauthPlcy-meta.xml'), 'utf8');
     expect(policies).to.contain('<clientCredentialsFlowUser>int@acme.example</clientCredentialsFlowUser>');
     expect(policies).to.contain('<refreshTokenPolicyType>Zero</refreshTokenPolicyType>');

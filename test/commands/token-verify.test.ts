@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
+import { StateAggregator } from '@salesforce/core';
 import { Ajv } from 'ajv';
 import { expect } from 'chai';
 import sinon from 'sinon';
@@ -17,6 +18,7 @@ import { findLeaks } from '../../src/domain/token/redact.js';
 import { OrgAccess } from '../../src/org/orgAccess.js';
 import type { Component } from '../../src/domain/model.js';
 import type { OrgState } from '../../simulator/store.js';
+import { writeAuthFiles } from '../helpers/cliAuth.js';
 import { makeCert, type TestCert } from '../helpers/certs.js';
 import { BIN, ROOT } from '../helpers/paths.js';
 import { type Harness, oauthEca, startHarness } from '../simulator/harness.js';
@@ -62,8 +64,8 @@ const LONG_AGO = '2024-01-01T00:00:00.000Z';
  * written in full and skipped while its gap is open: flip the entry when the simulator gains it.
  */
 const SIMULATOR_GAPS = {
-  /** REST calls ignore the token's scopes: a token without `api` still queries */
-  ignoresApiScope: true,
+  /** REST calls ignore the token's scopes: a token without `api` still queries (closed: simulator row 8) */
+  ignoresApiScope: false,
   /** the token endpoint ignores ExtlClntAppConfigurablePolicies isEnabled / isOauthPluginEnabled */
   ignoresAppSwitch: false,
 } as const;
@@ -215,6 +217,9 @@ describe('sf eca token verify against the org simulator', function () {
         expectNoLeak(r);
         expect(ux.logSuccess.firstCall.args[0]).to.contain('CC_App').and.contain('integration@dev.acme.example');
         expect(ux.table.firstCall.args[0].data).to.deep.include({ Key: 'User', Value: 'integration@dev.acme.example' });
+        // long values on lines of their own, whole (a table would cut them at 80 columns)
+        expect(ux.log.args.map((a) => String(a[0]))).to.include(`Consumer key: ${keyOf('dev', 'CC_App')} (the app)`);
+        expect(JSON.stringify(ux.table.args)).to.not.contain(keyOf('dev', 'CC_App'));
       } finally {
         h.sim.org('dev').settings.enableConsumerSecretApiAccess = false;
       }
@@ -279,7 +284,7 @@ describe('sf eca token verify against the org simulator', function () {
       expect(err.message)
         .to.contain('on in CC_PolicyOff\'s OAuth settings (ExtlClntAppGlobalOauthSettings CC_PolicyOff_glbloauth')
         .and.contain('off in its OAuth policies (ExtlClntAppOauthConfigurablePolicies CC_PolicyOff_oauthPlcy');
-      expect(err.actions?.join('\n')).to.contain('sf project deploy start --metadata ExtlClntAppOauthConfigurablePolicies:CC_PolicyOff_oauthPlcy --target-org admin@dev.acme.example');
+      expect(err.actions?.join('\n')).to.contain('sf project deploy start --metadata ExtlClntAppOauthConfigurablePolicies:CC_PolicyOff_oauthPlcy --target-org dev');
     });
 
     it('the flow on in the policies but off in the OAuth settings (the reverse)', async () => {
@@ -358,7 +363,7 @@ describe('sf eca token verify against the org simulator', function () {
         .and.contain('permission sets (CI_Deployer)');
       const actions = err.actions?.join('\n') ?? '';
       expect(actions).to.contain('commaSeparatedProfile to "Integration User, Standard User" in ExtlClntAppOauthConfigurablePolicies JWT_Profiles_oauthPlcy');
-      expect(actions).to.contain('sf org assign permset --name Integration_Access --on-behalf-of ci@dev.acme.example --target-org admin@dev.acme.example');
+      expect(actions).to.contain('sf org assign permset --name Integration_Access --on-behalf-of ci@dev.acme.example --target-org dev');
     });
 
     it('a self-authorized app the user never approved', async () => {
@@ -376,7 +381,7 @@ describe('sf eca token verify against the org simulator', function () {
       expect(former.data).to.deep.include({ description: 'inactive user', cause: 'user-inactive' });
       const other = await failure(Verify.run(jwtArgs('JWT_App', 'admin@acme.example')));
       expect(other.data).to.deep.include({ description: 'External client app is not installed in this org', cause: 'user-in-other-org' });
-      expect(other.message).to.contain('admin@acme.example is not a user of admin@dev.acme.example');
+      expect(other.message).to.contain('admin@acme.example is not a user of dev');
     });
 
     it('an app without a certificate', async () => {
@@ -393,26 +398,36 @@ describe('sf eca token verify against the org simulator', function () {
 
     it('a sandbox given the production audience: the audiences it may take named, never read from the answer', async () => {
       // Salesforce answers only "audience is invalid" (the "[audience=... login=...]" tail is
-      // @salesforce/core's), so the explanation comes from Organization.IsSandbox. With --audience
-      // given the command has not read it (follow-up: read it when factsWanted().isSandbox): then the
-      // general row names both audiences and the org's My Domain URL.
-      const err = await failure(Verify.run(jwtArgs('Sbx_App', 'integration@acme.example.uat', goodKey, 'uat', '--audience', 'https://login.salesforce.com/')));
-      expect(err.data).to.deep.include({ error: 'invalid_grant' });
-      expect(['audience-invalid', 'audience-sandbox']).to.include(err.data?.cause);
-      expect(err.message).to.contain('https://login.salesforce.com');
-      expect(err.actions?.join('\n')).to.contain('https://test.salesforce.com');
+      // @salesforce/core's), so the explanation comes from Organization.IsSandbox, read after the
+      // refusal when --audience kept the grant from reading it (factsWanted().isSandbox)
+      h.sim.resetLog();
+      const err = await failure(Verify.run(jwtArgs('Sbx_App', 'integration@acme.example.uat', goodKey, 'uat', '--audience', 'https://login.salesforce.com')));
+      expect(err.data?.cause).to.equal('audience-sandbox');
+      expect(err.message).to.contain('uat is a sandbox (Organization.IsSandbox true)');
+      expect(h.sim.requests.filter((q) => q.endpoint === 'rest:query' && /FROM Organization/.test(q.detail ?? ''))).to.have.length(1);
     });
 
-    it('the clock off by minutes: clock-skew named', function () {
-      // Gap: the simulator runs in the test's process and shares its clock, and has no clock
-      // offset (for its Date header and its exp check). The row is unit-tested.
-      this.skip();
+    it('the clock off by minutes: clock-skew named', async () => {
+      // the simulator's clock runs 10 minutes ahead (its Date header and its exp check)
+      h.sim.faults.set({ clockSkewSeconds: 600 });
+      const err = await failure(Verify.run(jwtArgs('JWT_App', 'ci@dev.acme.example')));
+      expect(err.exitCode).to.equal(3);
+      expect(err.data).to.deep.include({ error: 'invalid_grant', cause: 'clock-skew' });
+      expect(err.message).to.match(/This computer's clock is (59\d|60\d) seconds behind Salesforce's/);
+      expect(err.actions?.join('\n')).to.contain('NTP');
     });
 
-    it('a JWT access token: its expiry reported', function () {
-      // Gap: the simulator issues only opaque access tokens (00D...!...), never the JWT-based
-      // access tokens an ECA can issue. Decoding is unit-tested (response.test.ts).
-      this.skip();
+    it('a JWT access token: its expiry reported, the token nowhere in the output', async () => {
+      seed(h.sim.org('dev'), 'JWT_Named', { certificate: good.cert, permissionSets: 'CI_Deployer' }, (c) => {
+        if (is('ExtlClntAppGlobalOauthSettings', c)) c.values.isNamedUserJwtEnabled = true;
+      });
+      const r = await Verify.run(jwtArgs('JWT_Named', 'ci@dev.acme.example'));
+      expect(r.tokenFormat).to.equal('jwt');
+      expect(r.expiresAt).to.match(/^\d{4}-\d\d-\d\dT/);
+      const lifetime = Date.parse(r.expiresAt ?? '') - Date.parse(r.issuedAt ?? '');
+      expect(lifetime).to.be.greaterThan(0);
+      expect(ux.table.firstCall.args[0].data).to.deep.include({ Key: 'Token type', Value: 'Bearer (JWT)' });
+      expectNoLeak(r);
     });
   });
 
@@ -456,10 +471,22 @@ describe('sf eca token verify against the org simulator', function () {
       expect(wrong.data).to.deep.include({ error: 'invalid_client_id', cause: 'client-id-unknown' });
     });
 
-    it('a newly saved app: app-just-saved named', function () {
-      // Gap: the simulator knows a consumer key as soon as the app is saved; Salesforce answers
-      // "client identifier invalid" for some minutes. The row is unit-tested.
-      this.skip();
+    it('a newly saved app: app-just-saved named, with the minutes since it was saved', async () => {
+      const dev = h.sim.org('dev');
+      seed(dev, 'CC_New', { clientCredentials: true, runAs: 'integration@dev.acme.example' });
+      dev.setAppModified('CC_New', new Date(Date.now() - 5 * 60_000));
+      dev.propagationMinutes = 30;
+      try {
+        const err = await failure(withSecret(secretOf('dev', 'CC_New'), () => Verify.run(cc('CC_New'))));
+        expect(err.exitCode).to.equal(3);
+        expect(err.data).to.deep.include({ error: 'invalid_client_id', cause: 'app-just-saved' });
+        expect(err.message).to.match(/CC_New was saved in dev [45] minute\(s\) ago/);
+        // an app saved long ago is not held back
+        const old = await withSecret(secretOf('dev', 'CC_App'), () => Verify.run(cc('CC_App')));
+        expect(old.user.username).to.equal('integration@dev.acme.example');
+      } finally {
+        dev.propagationMinutes = 0;
+      }
     });
 
     it('an app switched off in its app policies: app-switched-off named', async function () {
@@ -480,11 +507,16 @@ describe('sf eca token verify against the org simulator', function () {
       expect(err.data).to.deep.include({ stage: 'rest', cause: 'api-scope-missing' });
     });
 
-    it('the client credentials flow on a host that is not a My Domain: grant-not-supported named', function () {
-      // Gap: the simulator serves every org on 127.0.0.1 and accepts the client credentials grant
-      // there; Salesforce refuses it off the My Domain host. The row is unit-tested, and the
-      // command refuses login.salesforce.com and test.salesforce.com itself (NotMyDomainError).
-      this.skip();
+    it('the client credentials flow on a host that is not a My Domain: grant-not-supported named', async () => {
+      // an org whose stored instance URL is a login host (the simulator's login listener, row 13)
+      h.sim.addOrg({ alias: 'nomd', users: [{ username: 'admin@nomd.acme.example', lastName: 'Admin', profile: 'System Administrator' }, { username: 'integration@nomd.acme.example', lastName: 'Integration', profile: 'Standard User' }] });
+      writeAuthFiles(h.home, h.sim, 'nomd', { instanceUrl: h.sim.loginUrl });
+      StateAggregator.clearInstance(); // the alias was written by hand: read the files again
+      seed(h.sim.org('nomd'), 'CC_Login', { clientCredentials: true, runAs: 'integration@nomd.acme.example' });
+      const err = await failure(withSecret(secretOf('nomd', 'CC_Login'), () => Verify.run(['--name', 'CC_Login', '--flow', 'client-credentials', '-o', 'nomd'])));
+      expect(err.exitCode).to.equal(3);
+      expect(err.data).to.deep.include({ error: 'invalid_grant', description: 'request not supported on this domain', cause: 'grant-not-supported' });
+      expect(err.actions?.join('\n')).to.contain('sf org display --target-org nomd');
     });
   });
 

@@ -84,6 +84,8 @@ export type LoginOptions = {
   setDefault?: boolean;
   /** the alias to store; default the simulator alias */
   alias?: string;
+  /** writeAuthFiles: the instance URL to store instead of the org's My Domain (e.g. `sim.loginUrl`, a login host) */
+  instanceUrl?: string;
 };
 
 /**
@@ -124,7 +126,7 @@ export function writeAuthFiles(home: CliHome, sim: Simulator, alias: string, opt
     accessToken: sim.issueAccessToken(alias),
     refreshToken: login.refreshToken,
     clientId: login.clientId,
-    instanceUrl: login.instanceUrl,
+    instanceUrl: options.instanceUrl ?? login.instanceUrl,
     loginUrl: login.loginUrl,
     orgId: login.orgId,
     username: login.username,

@@ -87,6 +87,7 @@ describe('create, list and display against the org simulator', function () {
     expect(err.name).to.equal('MissingReferencesError');
     expect(err.message).to.contain('user nobody@dev.acme.example').and.contain('permission set Missing_PS').and.contain('profile Ghost Profile');
     expect(err.message).to.not.contain('CI_Deployer');
+    expect(err.actions?.join('\n')).to.contain('--target-org dev');
     expect(h.sim.count('soap:deploy')).to.equal(0);
   });
 
@@ -132,7 +133,7 @@ describe('create, list and display against the org simulator', function () {
     expect(err.actions?.join('\n')).to.contain('Acme_Sync');
   });
 
-  it('create --template jwt-ci without a certificate makes the key (0600, outside packages), pre-authorizes the user profile and prints the login line', async () => {
+  it('create --template jwt-ci without a certificate makes the key (0600, outside packages), pre-authorizes the user through the app\'s own permission set and prints the login line', async () => {
     const keyDir = mkdtempSync(join(tmpdir(), 'eca-keys-'));
     try {
       const r = await Create.run(['--name', 'Acme_CI', '--template', 'jwt-ci', '--username', 'ci@dev.acme.example', '--key-dir', keyDir, '--contact-email', 'ops@acme.example', '-o', 'dev', '--json']);
@@ -142,8 +143,11 @@ describe('create, list and display against the org simulator', function () {
       expect(readFileSync(keyFile, 'utf8')).to.contain('PRIVATE KEY');
       expect(JSON.stringify(r)).to.not.contain('PRIVATE KEY');
       expect(r.loginCommand).to.match(new RegExp(`^sf org login jwt --client-id 3MVG9\\S+ --jwt-key-file ${keyFile} --username ci@dev.acme.example --instance-url https://127\\.0\\.0\\.1:\\d+ --alias acme_ci$`));
-      expect(r.settings.profiles).to.deep.equal(['Standard User']);
-      expect(r.ciSecrets?.map((s) => s.name)).to.deep.equal(['SF_CONSUMER_KEY', 'SF_JWT_KEY', 'SF_USERNAME', 'SF_INSTANCE_URL']);
+      // least privilege (issue 16): the CI user's permission set, not its whole profile
+      expect(r.settings.profiles).to.deep.equal([]);
+      expect(r.settings.permissionSets).to.deep.equal(['Acme_CI_Access']);
+      // pipeline secret names outside SF_*: the real sf writes SF_* variables to its debug log
+      expect(r.ciSecrets?.map((s) => s.name)).to.deep.equal(['ECA_CONSUMER_KEY', 'ECA_JWT_KEY', 'ECA_USERNAME', 'ECA_INSTANCE_URL']);
       // the login was proved with the same check as sf eca token verify
       expect(r.verification).to.deep.equal({ verified: true, username: 'ci@dev.acme.example' });
     } finally {

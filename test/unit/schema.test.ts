@@ -12,7 +12,7 @@ import {
   typeSpec,
   WSDL_API_VERSION,
 } from '../../src/domain/schema/index.js';
-import { ECA_COMPONENTS, CONNECTED_APP, componentOfFile } from '../../src/domain/components.js';
+import { ECA_COMPONENTS, CONNECTED_APP, PERMISSION_SET, componentOfFile } from '../../src/domain/components.js';
 import { ROOT } from '../helpers/paths.js';
 
 describe('schema (field knowledge)', () => {
@@ -93,7 +93,7 @@ describe('ECA components', () => {
     readFileSync(join(ROOT, 'node_modules', '@salesforce', 'source-deploy-retrieve', 'lib', 'src', 'registry', 'metadataRegistry.json'), 'utf8')
   ) as { types: Record<string, { name: string; suffix: string; directoryName: string }> };
 
-  for (const c of [...ECA_COMPONENTS, CONNECTED_APP]) {
+  for (const c of [...ECA_COMPONENTS, CONNECTED_APP, PERMISSION_SET]) {
     it(`${c.type}: suffix and folder agree with SDR's registry`, () => {
       const entry = registry.types[c.type.toLowerCase()];
       expect(entry, `${c.type} in SDR registry`).to.not.equal(undefined);

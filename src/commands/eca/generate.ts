@@ -31,7 +31,8 @@ export default class Generate extends EcaCommand<GenerateResult> {
 
     for (const w of result.warnings) this.warn(w);
     this.logSuccess(messages.getMessage('success', [String(result.files.length), result.name, relative(process.cwd(), result.outputDir) || '.']));
-    this.table({ data: result.files.map((f) => ({ Type: f.type, 'Full Name': f.fullName, Path: relative(process.cwd(), f.path) })) });
+    // one path a line, relative to the folder named above: never cut by a table at 80 columns
+    for (const f of result.files) this.log(`  ${relative(result.outputDir, f.path)}`);
     this.table({ data: settingRows(result.settings), title: messages.getMessage('settingsTitle') });
     return result;
   }

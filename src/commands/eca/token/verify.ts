@@ -9,6 +9,9 @@ export type { SessionPolicies, VerifyFlags, VerifyResult } from '../../../operat
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca', 'eca.token.verify');
 
+/** Longer values than this go below the table: with the key column and borders they would pass 80 columns. */
+const LONG_VALUE = 48;
+
 export default class Verify extends EcaCommand<VerifyResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
@@ -34,9 +37,10 @@ export default class Verify extends EcaCommand<VerifyResult> {
     const view = spinnerView(this.spinner, this.jsonEnabled(), (stage, d) =>
       stage === 'Reading' ? messages.getMessage('spinner.read', [d?.app ?? '', d?.org ?? '']) : messages.getMessage('spinner.token', [d?.flow ?? '', d?.endpoint ?? ''])
     );
-    const result = await verifyToken({ ...flags, org: this.orgRef(flags['target-org']), apiVersion: flags['api-version'] }, view.onProgress);
+    const org = this.orgRef(flags['target-org']);
+    const result = await verifyToken({ ...flags, org, apiVersion: flags['api-version'] }, view.onProgress);
     view.stop();
-    this.render(result, flags['target-org'].getUsername() ?? '');
+    this.render(result, org.name);
     return result;
   }
 
@@ -60,7 +64,7 @@ export default class Verify extends EcaCommand<VerifyResult> {
       ['Proved with', `${r.proof.userinfo ? 'GET /services/oauth2/userinfo, ' : ''}${r.proof.rest}`],
       ['Certificate', r.certificate ? `${r.certificate.subject}, expires ${r.certificate.validTo}, SHA-256 ${r.certificate.fingerprint256}` : undefined],
     ];
-    this.table({ data: rows.filter(([, v]) => v).map(([Key, Value]) => ({ Key, Value: Value as string })), title: messages.getMessage('title.token') });
+    this.tableWithLongValuesBelow(rows, 'Key', messages.getMessage('title.token'));
     const p = r.policies;
     const policyRows: Array<[string, string | undefined]> = [
       ['Permitted users', p.permittedUsers],
@@ -72,7 +76,14 @@ export default class Verify extends EcaCommand<VerifyResult> {
       ['IP relaxation', p.ipRelaxation],
       ['App scopes', p.scopes.join(', ')],
     ];
-    const shown = policyRows.filter(([, v]) => v);
-    if (shown.length) this.table({ data: shown.map(([Policy, Value]) => ({ Policy, Value: Value as string })), title: messages.getMessage('title.policies', [r.app]) });
+    this.tableWithLongValuesBelow(policyRows, 'Policy', messages.getMessage('title.policies', [r.app]));
+  }
+
+  /** A table of the short values; the long ones (a consumer key, a certificate) on lines of their own below it, never cut at 80 columns. */
+  private tableWithLongValuesBelow(rows: Array<[string, string | undefined]>, keyColumn: string, title: string): void {
+    const shown = rows.filter((row): row is [string, string] => Boolean(row[1]));
+    const short = shown.filter(([, v]) => v.length <= LONG_VALUE);
+    if (short.length) this.table({ data: short.map(([k, Value]) => ({ [keyColumn]: k, Value })), title });
+    for (const [k, v] of shown.filter(([, value]) => value.length > LONG_VALUE)) this.log(`${k}: ${v}`);
   }
 }
