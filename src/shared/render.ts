@@ -132,18 +132,28 @@ export function layoutTable<K extends string>(spec: TableSpec<K>, width: number 
   return { kind: 'table', columns: columns(widths), maxWidth: width };
 }
 
-/** Wraps "a · b · c" parts into lines of at most `width` (a part longer than that gets a line of its own, whole). */
-function wrapParts(parts: readonly string[], width: number, indent: string): string[] {
+/** Fills lines of at most `width` with words (a word longer than that gets a line of its own, whole). */
+function fill(words: readonly string[], width: number, first: string, next: string, join: (a: string, b: string) => string): string[] {
   const lines: string[] = [];
   let current = '';
-  for (const p of parts) {
-    const next = current ? `${current} · ${p}` : p;
-    if (current && textWidth(indent + next) > width) {
-      lines.push(indent + current);
-      current = p;
-    } else current = next;
+  for (const w of words) {
+    const prefix = lines.length ? next : first;
+    if (current && textWidth(prefix + join(current, w)) > width) {
+      lines.push(prefix + current);
+      current = w;
+    } else current = current ? join(current, w) : w;
   }
-  if (current) lines.push(indent + current);
+  if (current) lines.push((lines.length ? next : first) + current);
+  return lines;
+}
+
+/** Wraps "a · b · c" parts into lines of at most `width`; a part too long for a line wraps between its words. */
+function wrapParts(parts: readonly string[], width: number, indent: string): string[] {
+  const lines: string[] = [];
+  for (const line of fill(parts, width, indent, indent, (a, b) => `${a} · ${b}`)) {
+    if (textWidth(line) <= width) lines.push(line);
+    else lines.push(...fill(line.trim().split(/ +/), width, indent, `${indent}  `, (a, b) => `${a} ${b}`));
+  }
   return lines;
 }
 
@@ -169,7 +179,8 @@ export function printTable<K extends string>(out: TableOutput, spec: TableSpec<K
   }
   if (spec.title) out.log(spec.title);
   if (layout.kind === 'records') {
-    for (const l of layout.lines) out.log(l);
+    // a blank line after, as after a table
+    for (const l of [...layout.lines, '']) out.log(l);
     return;
   }
   out.table({
@@ -204,6 +215,7 @@ export function printKeyValues(
   if (layout.kind !== 'records') return printTable(out, table, width);
   if (spec.title) out.log(spec.title);
   for (const [key, value] of pairs) out.log(`${key}: ${value.includes('\n') ? `\n${value.replace(/^/gm, '  ')}` : value}`);
+  out.log('');
 }
 
 // ---------------------------------------------------------------------------------------------
