@@ -12,7 +12,7 @@ import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import Create from '../../src/commands/eca/create.js';
-import Migrate from '../../src/commands/eca/migrate.js';
+import Migrate, { type MigrateResult } from '../../src/commands/eca/migrate.js';
 import { OrgAccess } from '../../src/org/orgAccess.js';
 import { loginOrg } from '../helpers/cliAuth.js';
 import { type Harness, startHarness } from '../simulator/harness.js';
@@ -34,7 +34,7 @@ describe('sf eca migrate: one failing target among two', function () {
     return name;
   }
 
-  function migrate(name: string, report: string, targets = ['prod', 'uat']): Promise<Awaited<ReturnType<typeof Migrate.run>>> {
+  async function migrate(name: string, report: string, targets = ['prod', 'uat']): Promise<MigrateResult> {
     return Migrate.run(['--source-org', 'dev', ...targets.flatMap((t) => ['--target-org', t]), '--name', name, '--mapping', mapping, '--report-file', report, '--json']);
   }
 
@@ -127,7 +127,7 @@ describe('sf eca migrate: one failing target among two', function () {
     const report = join(dir, 'all-failed.md');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ default: { users: { 'integration@dev.acme.example': 'nobody@acme.example' } } }));
-    const r = await Migrate.run(['--source-org', 'dev', '--target-org', 'prod', '--target-org', 'uat', '--name', app, '--mapping', bad, '--report-file', report, '--json']);
+    const r: MigrateResult = await Migrate.run(['--source-org', 'dev', '--target-org', 'prod', '--target-org', 'uat', '--name', app, '--mapping', bad, '--report-file', report, '--json']);
     expect(process.exitCode).to.equal(1);
     expect(r.targets.map((t) => t.status)).to.deep.equal(['failed', 'failed']);
     expect(readFileSync(report, 'utf8')).to.contain('**Complete.**').and.contain('## prod: FAILED').and.contain('## uat: FAILED');
@@ -144,7 +144,7 @@ describe('sf eca migrate: one failing target among two', function () {
   it('--fail-fast: the targets after the failed one are listed as not attempted', async () => {
     const app = await newApp();
     const report = join(dir, 'failfast.md');
-    const r = await Migrate.run(['--source-org', 'dev', '--target-org', 'nosuchorg', '--target-org', 'prod', '--name', app, '--mapping', mapping, '--report-file', report, '--fail-fast', '--json']);
+    const r: MigrateResult = await Migrate.run(['--source-org', 'dev', '--target-org', 'nosuchorg', '--target-org', 'prod', '--name', app, '--mapping', mapping, '--report-file', report, '--fail-fast', '--json']);
     expect(r.targets.map((t) => `${t.org}:${t.status}`)).to.deep.equal(['nosuchorg:failed', 'prod:not-started']);
     expect(process.exitCode).to.equal(1);
     expect(readFileSync(report, 'utf8')).to.contain('## prod: not attempted');

@@ -262,7 +262,7 @@ describe('migrate/transform: an app made fit for a target org', () => {
 
     it('warns when a self-signed certificate goes to another org as it is: one key holder for both orgs, and how to give the target its own', () => {
       const carried = withValues(informatica(), 'globalOauthSettings', { certificate: cert.cert });
-      const r = transformForTarget(carried, { name: 'prod', sourceName: 'dev' }, resolveMapping(EMPTY_MAPPING, 'prod'));
+      const r = transformForTarget(carried, { name: 'prod', sourceName: 'dev' }, EMPTY_MAPPING);
       const warning = r.problems.find((p) => /self-signed/.test(p.message));
       expect(warning).to.include({ severity: 'warning', app: 'InformaticaCloud', field: 'certificate' });
       expect(warning?.message)
@@ -279,7 +279,7 @@ describe('migrate/transform: an app made fit for a target org', () => {
       const mapped = transformForTarget(carried, prodFor(), resolveMapping(MAPPING, 'prod'));
       expect(mapped.problems.filter((p) => /self-signed/.test(p.message))).to.deep.equal([]);
       const placeholder = withValues(informatica(), 'globalOauthSettings', { certificate: '${JWT_CERT}' });
-      expect(transformForTarget(placeholder, PROD, resolveMapping(EMPTY_MAPPING, 'prod')).problems.filter((p) => /self-signed/.test(p.message))).to.deep.equal([]);
+      expect(transformForTarget(placeholder, PROD, EMPTY_MAPPING).problems.filter((p) => /self-signed/.test(p.message))).to.deep.equal([]);
     });
 
     it('takes a certificate given inline', () => {
