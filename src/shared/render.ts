@@ -218,6 +218,26 @@ export function printKeyValues(
   out.log('');
 }
 
+/**
+ * Long explanations (remedies, reasons) as a list outside any table: each item's head on its own
+ * line, its text below it, wrapped between words at the width (or not at all in a pipe).
+ */
+export function printNotes(
+  out: Pick<TableOutput, 'log'>,
+  spec: { title: string; items: ReadonlyArray<{ head: string; text?: string }> },
+  width: number | undefined = terminalWidth()
+): void {
+  if (spec.items.length === 0) return;
+  out.log(spec.title);
+  for (const item of spec.items) {
+    out.log(`  ${item.head}`);
+    if (!item.text) continue;
+    const words = item.text.split(/\s+/).filter(Boolean);
+    for (const l of width ? fill(words, width, '    ', '    ', (a, b) => `${a} ${b}`) : [`    ${words.join(' ')}`]) out.log(l);
+  }
+  out.log('');
+}
+
 // ---------------------------------------------------------------------------------------------
 // the command line
 
@@ -231,12 +251,17 @@ function shellQuote(arg: string): string {
 }
 
 /**
- * The command as the user typed it, for a report's header: `sf eca convert --source-dir 'my apps'`,
+ * The command as the user typed it, for a report's header: `sf eca convert --source-dir 'my apps'`
+ * (the command words as typed when the process's arguments show them, else from its id),
  * each argument quoted for a shell, and the value of any secret-looking flag (or any value that
  * looks like a credential) replaced by `***`.
  */
-export function commandLine(bin: string, commandId: string, argv: readonly string[]): string {
-  const words: string[] = [bin, ...commandId.split(':')];
+export function commandLine(bin: string, commandId: string, argv: readonly string[], processArgv: readonly string[] = process.argv): string {
+  // the command words as typed ("eca convert" or "eca:convert"), when the process's arguments end with the command's
+  const start = processArgv.length - argv.length;
+  const typed = processArgv.slice(2, start);
+  const asTyped = start >= 2 && argv.every((a, i) => processArgv[start + i] === a) && typed.length > 0 && typed.join(':') === commandId.split(' ').join(':');
+  const words: string[] = [bin, ...(asTyped ? typed : commandId.split(':'))];
   let hideNext = false;
   for (const arg of argv) {
     // a secret flag's value (a boolean flag such as --secret-stdin has none: the next word is a flag)

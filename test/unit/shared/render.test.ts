@@ -87,9 +87,11 @@ describe('shared/render: tables that wrap, never truncate', () => {
 
 describe('shared/render: the command line a report quotes', () => {
   it('is the command as typed, quoted for a shell', () => {
-    expect(commandLine('sf', 'eca:convert', ['--source-dir', 'my apps', '--report-file', 'r.md', '--keep-consumer-key'])).to.equal(
-      "sf eca convert --source-dir 'my apps' --report-file r.md --keep-consumer-key"
-    );
+    const argv = ['--source-dir', 'my apps', '--report-file', 'r.md', '--keep-consumer-key'];
+    expect(commandLine('sf', 'eca:convert', argv, [])).to.equal("sf eca convert --source-dir 'my apps' --report-file r.md --keep-consumer-key");
+    // the topic separator the user typed
+    expect(commandLine('sf', 'eca:convert', argv, ['/usr/bin/node', '/usr/bin/sf', 'eca:convert', ...argv])).to.equal("sf eca:convert --source-dir 'my apps' --report-file r.md --keep-consumer-key");
+    expect(commandLine('sf', 'eca:convert', argv, ['/usr/bin/node', '/usr/bin/sf', 'eca', 'convert', ...argv])).to.match(/^sf eca convert --source-dir/);
   });
 
   it('never repeats a secret: the value of a secret-looking flag, or any value that looks like a credential', () => {
