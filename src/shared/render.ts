@@ -201,15 +201,16 @@ export function printKeyValues(
   width: number | undefined = terminalWidth()
 ): void {
   const pairs = spec.pairs.filter((p): p is readonly [string, string] => p[1] !== undefined && p[1] !== '');
+  // rows keyed by the headers ({ Key, Value }), as sf tables of pairs are
   const [keyHeader, valueHeader] = spec.headers ?? ['Key', 'Value'];
-  const table: TableSpec<'key' | 'value'> = {
+  const table: TableSpec<string> = {
     title: spec.title,
     empty: spec.empty,
     columns: [
-      { key: 'key', name: keyHeader, whole: true },
-      { key: 'value', name: valueHeader, whole: true },
+      { key: keyHeader, name: keyHeader, whole: true },
+      { key: valueHeader, name: valueHeader, whole: true },
     ],
-    data: pairs.map(([key, value]) => ({ key, value })),
+    data: pairs.map(([key, value]) => ({ [keyHeader]: key, [valueHeader]: value })),
   };
   const layout = layoutTable(table, width);
   if (layout.kind !== 'records') return printTable(out, table, width);
