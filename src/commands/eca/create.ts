@@ -57,7 +57,7 @@ export default class Create extends EcaCommand<CreateResult> {
         view.onProgress
       );
       view.stop();
-      this.render(result);
+      await this.render(result);
       return result;
     } catch (e) {
       view.error();
@@ -65,7 +65,7 @@ export default class Create extends EcaCommand<CreateResult> {
     }
   }
 
-  private render(r: CreateResult): void {
+  private async render(r: CreateResult): Promise<void> {
     for (const w of r.warnings) this.warn(w);
     this.logSuccess(
       messages.getMessage(r.dryRun ? 'success.dryRun' : r.updated ? 'success.updated' : 'success.created', [r.name, r.username])
@@ -76,7 +76,8 @@ export default class Create extends EcaCommand<CreateResult> {
       ['Deploy ID', r.deployId],
       ['Setup', r.setupUrl],
     ];
-    this.table({ data: rows.filter(([, v]) => v).map(([Key, Value]) => ({ Key, Value: Value as string })) });
+    // whole keys and URLs at any width (src/shared/render.ts)
+    (await import('../../shared/render.js')).printKeyValues(this, { pairs: rows, empty: '' });
     if (r.privateKeyFile) this.log(messages.getMessage('keyWritten', [r.privateKeyFile]));
     if (r.verification?.verified) this.logSuccess(messages.getMessage('verified', [r.verification.username ?? '']));
     if (r.verification && !r.verification.verified) this.warn(messages.getMessage('notVerified', [r.verification.message ?? '', r.name]));

@@ -26,13 +26,21 @@ export default class Generate extends EcaCommand<GenerateResult> {
 
   public async run(): Promise<GenerateResult> {
     const { flags } = await this.parse(Generate);
-    const [{ generateApp }, { settingRows }] = await Promise.all([import('../../operations/generate.js'), import('../../shared/render.js')]);
+    const [{ generateApp }, { settingRows, printKeyValues, printTable }] = await Promise.all([import('../../operations/generate.js'), import('../../shared/render.js')]);
     const result = await generateApp({ ...flags, apiVersion: flags['api-version'], outputDir: flags['output-dir'] });
 
     for (const w of result.warnings) this.warn(w);
     this.logSuccess(messages.getMessage('success', [String(result.files.length), result.name, relative(process.cwd(), result.outputDir) || '.']));
-    this.table({ data: result.files.map((f) => ({ Type: f.type, 'Full Name': f.fullName, Path: relative(process.cwd(), f.path) })) });
-    this.table({ data: settingRows(result.settings), title: messages.getMessage('settingsTitle') });
+    printTable(this, {
+      empty: '',
+      columns: [
+        { key: 'type', name: 'Type', whole: true },
+        { key: 'fullName', name: 'Full Name', whole: true },
+        { key: 'path', name: 'Path', whole: true },
+      ],
+      data: result.files.map((f) => ({ type: f.type, fullName: f.fullName, path: relative(process.cwd(), f.path) })),
+    });
+    printKeyValues(this, { title: messages.getMessage('settingsTitle'), pairs: settingRows(result.settings).map((r) => [r.Setting, r.Value] as const), empty: '', headers: ['Setting', 'Value'] });
     return result;
   }
 }

@@ -36,11 +36,11 @@ export default class Verify extends EcaCommand<VerifyResult> {
     );
     const result = await verifyToken({ ...flags, org: this.orgRef(flags['target-org']), apiVersion: flags['api-version'] }, view.onProgress);
     view.stop();
-    this.render(result, flags['target-org'].getUsername() ?? '');
+    await this.render(result, flags['target-org'].getUsername() ?? '');
     return result;
   }
 
-  private render(r: VerifyResult, target: string): void {
+  private async render(r: VerifyResult, target: string): Promise<void> {
     for (const w of r.warnings) this.warn(w);
     this.logSuccess(messages.getMessage('success', [r.flow, r.app, target, r.user.username ?? r.user.id ?? 'its user']));
     const rows: Array<[string, string | undefined]> = [
@@ -60,7 +60,8 @@ export default class Verify extends EcaCommand<VerifyResult> {
       ['Proved with', `${r.proof.userinfo ? 'GET /services/oauth2/userinfo, ' : ''}${r.proof.rest}`],
       ['Certificate', r.certificate ? `${r.certificate.subject}, expires ${r.certificate.validTo}, SHA-256 ${r.certificate.fingerprint256}` : undefined],
     ];
-    this.table({ data: rows.filter(([, v]) => v).map(([Key, Value]) => ({ Key, Value: Value as string })), title: messages.getMessage('title.token') });
+    const { printKeyValues } = await import('../../../shared/render.js');
+    printKeyValues(this, { title: messages.getMessage('title.token'), pairs: rows, empty: '' });
     const p = r.policies;
     const policyRows: Array<[string, string | undefined]> = [
       ['Permitted users', p.permittedUsers],
@@ -72,7 +73,6 @@ export default class Verify extends EcaCommand<VerifyResult> {
       ['IP relaxation', p.ipRelaxation],
       ['App scopes', p.scopes.join(', ')],
     ];
-    const shown = policyRows.filter(([, v]) => v);
-    if (shown.length) this.table({ data: shown.map(([Policy, Value]) => ({ Policy, Value: Value as string })), title: messages.getMessage('title.policies', [r.app]) });
+    printKeyValues(this, { title: messages.getMessage('title.policies', [r.app]), pairs: policyRows, empty: '', headers: ['Policy', 'Value'] });
   }
 }
