@@ -5,7 +5,7 @@
  * (domain/convert/mapping.ts).
  */
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { readConnectedApplicationNames } from '../org/apps.js';
 import { readPermissionSetNamesByLabel } from '../org/references.js';
@@ -21,7 +21,7 @@ import { checkApiVersion } from '../shared/appSpec.js';
 import { planSourceFiles, writeSourceFiles } from '../shared/appSource.js';
 import { EXIT_CODES } from '../shared/exitCodes.js';
 import { writeFilesAtomically } from '../shared/files.js';
-import { defaultSourceRoot } from '../shared/project.js';
+import { defaultSourceRoot, projectSourceApiVersion } from '../shared/project.js';
 import { findMetadataFiles } from '../shared/sourceFiles.js';
 import { type OnProgress, progressTo } from '../shared/progressEvents.js';
 
@@ -43,6 +43,8 @@ export type ConvertedApp = {
   filled: Array<{ target: string; value: string; reason: string }>;
   notices: Array<{ code: string; severity: string; message: string }>;
   problems: Array<{ message: string; fix: string; file?: string; line?: number }>;
+  /** the API version the Connected App was read at ("66.0") and where that comes from: the retrieve, a package.xml, sfdx-project.json */
+  sourceApiVersion?: { version: string; from: string };
 };
 
 export type ConvertResult = {
@@ -58,6 +60,8 @@ type Candidate = {
   source: string;
   file?: string;
   values: MetadataValues;
+  /** the API version it was read at, when known: without it the device flow setting counts as unknown */
+  sourceApiVersion?: { version: number; from: string };
 };
 
 export type ConvertInput = {
@@ -98,7 +102,7 @@ export async function convertApps(input: ConvertInput, onProgress?: OnProgress):
   const candidates: Candidate[] = [];
   let permissionSetNames: Map<string, string> | undefined;
   if (input.org) {
-    const read = await readOrg(input.org, input.names, apiVersion, progress);
+    const read = await readOrg(input.org, input.names, progress);
     candidates.push(...read.candidates);
     apps.push(...read.skipped);
     permissionSetNames = read.permissionSetNames;
@@ -116,7 +120,7 @@ export async function convertApps(input: ConvertInput, onProgress?: OnProgress):
     const ecaName = why ? toDeveloperName(c.name) : c.name;
     const result = convertConnectedApp(
       { fullName: c.name, values: c.values },
-      { apiVersion, name: ecaName, naming: input.naming, keepConsumerKey: input.keepConsumerKey, permissionSetNames }
+      { apiVersion, name: ecaName, naming: input.naming, keepConsumerKey: input.keepConsumerKey, permissionSetNames, sourceApiVersion: c.sourceApiVersion?.version }
     );
     const app = toApp(c, result);
     if (why) {
@@ -163,6 +167,7 @@ async function readSource(dirs: readonly string[], apiVersion: number): Promise<
   if (files.length === 0) throw messages.createError('error.NoConnectedApps', [dirs.join(', ')]);
   const candidates: Candidate[] = [];
   const failed: ConvertedApp[] = [];
+  const versions = sourceVersions(dirs);
   for (const file of files) {
     const name = componentOfFile(file)?.fullName ?? basename(file);
     const rel = relative(process.cwd(), file);
@@ -185,21 +190,61 @@ async function readSource(dirs: readonly string[], apiVersion: number): Promise<
       );
       continue;
     }
-    candidates.push({ name, source: rel, file, values: parsed.values });
+    candidates.push({ name, source: rel, file, values: parsed.values, sourceApiVersion: await versions.of(file) });
   }
   return { candidates, failed };
+}
+
+/**
+ * The API version a Connected App file was retrieved at: the <version> of the package.xml of its
+ * MDAPI folder (between the file and the --source-dir that holds it), else the sourceApiVersion
+ * of the sfdx project around it. Read once per folder.
+ */
+function sourceVersions(dirs: readonly string[]): { of(file: string): Promise<{ version: number; from: string } | undefined> } {
+  const roots = dirs.map((d) => resolve(d));
+  const packageXml = new Map<string, Promise<{ version: number; from: string } | undefined>>();
+  const readPackageXml = (dir: string): Promise<{ version: number; from: string } | undefined> => {
+    let p = packageXml.get(dir);
+    if (!p) {
+      const file = join(dir, 'package.xml');
+      p = readFile(file, 'utf8').then(
+        (text) => {
+          const m = /<version>\s*(\d+(?:\.\d+)?)\s*<\/version>/.exec(text);
+          return m ? { version: Number.parseFloat(m[1]), from: relative(process.cwd(), file) || file } : undefined;
+        },
+        () => undefined
+      );
+      packageXml.set(dir, p);
+    }
+    return p;
+  };
+  return {
+    async of(file) {
+      const root = roots.find((r) => file === r || file.startsWith(r + sep));
+      for (let d = dirname(file); ; d = dirname(d)) {
+        // eslint-disable-next-line no-await-in-loop
+        const found = await readPackageXml(d);
+        if (found) return found;
+        if (!root || d === root || !d.startsWith(root) || dirname(d) === d) break;
+      }
+      const project = await projectSourceApiVersion(dirname(file));
+      return project ? { version: Number.parseFloat(project), from: 'sfdx-project.json sourceApiVersion' } : undefined;
+    },
+  };
 }
 
 /** One retrieve reads the Connected Apps and the org's ECAs; one query the permission sets. */
 async function readOrg(
   ref: OrgRef,
   names: readonly string[] | undefined,
-  apiVersion: number,
   progress: OnProgress
 ): Promise<{ candidates: Candidate[]; skipped: ConvertedApp[]; permissionSetNames: Map<string, string> }> {
-  // Connected Apps can be read from an org of any version; the ECAs are written for apiVersion
-  const s = await openSession(ref, { needsEca: false, maxVersion: apiVersion });
-  const alias = s.username;
+  // Connected Apps are read at the org's version (up to the newest the schema knows), so that a 67.0
+  // org says whether the device flow is on; the ECAs are still written for apiVersion (fields newer
+  // than it are reported, never written)
+  const s = await openSession(ref, { needsEca: false });
+  // the org as the user typed it, in sources, messages and actions
+  const alias = s.name;
   progress({ stage: 'Reading', data: { org: alias } });
   const members = [
     ...(names?.length ? names.map((n) => ({ type: 'ConnectedApp', fullName: n })) : [{ type: 'ConnectedApp', fullName: '*' }]),
@@ -225,7 +270,7 @@ async function readOrg(
     : runtime.filter((label) => !labels.has(label));
   const missing = unknown.filter((n) => !installed.includes(n));
   if (missing.length) {
-    throw messages.createError('error.UnknownApps', [missing.join(', '), alias], [runtime.join(', ') || '(none)']);
+    throw messages.createError('error.UnknownApps', [missing.join(', '), alias], [runtime.join(', ') || '(none)', alias]);
   }
   const skip = (name: string, reason: string): void => {
     skipped.push({ name, source: `org:${alias}`, status: 'skipped', reason, files: [], report: [], filled: [], notices: [], problems: [] });
@@ -234,7 +279,7 @@ async function readOrg(
   for (const c of cas) {
     if (c.namespacePrefix || c.manageableState === 'installed') skip(c.fullName, messages.getMessage('reason.installed'));
     else if (ecas.has(c.fullName)) skip(c.fullName, messages.getMessage('reason.converted', [c.fullName]));
-    else candidates.push({ name: c.fullName, source: `org:${alias}`, values: c.values });
+    else candidates.push({ name: c.fullName, source: `org:${alias}`, values: c.values, sourceApiVersion: { version: s.version, from: `the retrieve from ${alias}` } });
   }
   return { candidates, skipped, permissionSetNames };
 }
@@ -255,8 +300,8 @@ async function deploy(target: string, ecas: readonly Eca[], apiVersion: number, 
   const components = ecas.flatMap((e) => ecaComponents(e));
   progress({ stage: 'Validating', data: { org: target } });
   const { validation, deployment } = await validateThenDeploy(s.access, components, { onValidated: () => progress({ stage: 'Deploying', data: { org: target } }) });
-  if (!validation.success) throw messages.createError('error.ValidationFailed', [target, failures(validation.failures)], [validation.id]);
-  if (!deployment?.success) throw messages.createError('error.DeployFailed', [target, failures(deployment?.failures ?? [])], [deployment?.id ?? validation.id]);
+  if (!validation.success) throw messages.createError('error.ValidationFailed', [target, failures(validation.failures)], [validation.id, target]);
+  if (!deployment?.success) throw messages.createError('error.DeployFailed', [target, failures(deployment?.failures ?? [])], [deployment?.id ?? validation.id, target]);
   return { org: target, validationId: validation.id, deployId: deployment.id, components: components.length };
 }
 
@@ -279,6 +324,7 @@ function toApp(c: Candidate, result: ConversionResult): ConvertedApp {
     filled: result.filled.map((f) => ({ target: f.target, value: text(f.value) ?? '', reason: f.reason })),
     notices: result.notices.map((n) => ({ code: n.code, severity: n.severity, message: n.message })),
     problems: result.problems.map((p) => ({ message: p.message, fix: p.fix, file: c.file ? relative(process.cwd(), c.file) : undefined })),
+    ...(c.sourceApiVersion ? { sourceApiVersion: { version: formatApiVersion(c.sourceApiVersion.version), from: c.sourceApiVersion.from } } : {}),
   };
 }
 

@@ -24,6 +24,8 @@ export type AppRow = {
 };
 
 export type ListResult = {
+  /** the org as the user named it */
+  org: string;
   username: string;
   orgId: string;
   apps: AppRow[];
@@ -35,7 +37,7 @@ export type ListInput = { org: OrgRef; apiVersion?: string; connectedApps: boole
 export async function listApps(input: ListInput, onProgress?: OnProgress): Promise<ListResult> {
   const progress = progressTo(onProgress);
   const s = await openSession(input.org, { apiVersion: input.apiVersion });
-  progress({ stage: 'Reading', data: { org: s.username } });
+  progress({ stage: 'Reading', data: { org: s.name } });
   const apps = await readOrgApps(s.access, s.version, { connectedApps: input.connectedApps });
   const installed = await readInstalledEcas(s.access, new Set(apps.ecas.map((e) => e.name)));
 
@@ -70,5 +72,5 @@ export async function listApps(input: ListInput, onProgress?: OnProgress): Promi
     })),
     ...apps.connectedApps.map((c) => rowOf('ConnectedApp', readConnectedApp(c), c.manageableState)),
   ].sort((a, b) => a.name.localeCompare(b.name));
-  return { username: s.username, orgId: s.orgId, apps: rows };
+  return { org: s.name, username: s.username, orgId: s.orgId, apps: rows };
 }

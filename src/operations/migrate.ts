@@ -2,13 +2,21 @@
  * `sf eca migrate`: External Client Apps from one org to others. One retrieve reads the source's
  * apps; per target: transform (org-specific values stripped, names remapped by the mapping file),
  * check every referenced user, profile and permission set, skip what is up to date, validate,
- * deploy (all or nothing), read back. A failing target does not stop the others unless fail-fast.
- * The transform, references and diff are the domain's (domain/migrate).
+ * deploy (all or nothing), read back. The transform, references, diff and report are the
+ * domain's (domain/migrate).
+ *
+ * Each target's failure is that target's outcome, whatever fails (its session, its checks, its
+ * deploy, its read-back): the other targets go on (unless --fail-fast), and the report is written
+ * before the first target, after each one and at the end, so a run that fails everywhere, or is
+ * interrupted after some targets were deployed, still leaves it. Only what stops the whole run
+ * before any target (no apps named, an unreadable mapping, a source that cannot be read, a target
+ * that is the source) is thrown.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { Messages } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
 import { readOrgApps } from '../org/apps.js';
+import { describeFailure } from '../org/errors.js';
 import { DeployTimeoutError } from '../org/orgAccess.js';
 import { readOrgNames } from '../org/references.js';
 import { openSession, type Session, validateThenDeploy } from '../org/session.js';
@@ -37,16 +45,28 @@ export type MigratedApp = {
 };
 
 export type TargetOutcome = {
+  /** the org as the user named it */
   org: string;
+  /** empty when the org could not be opened */
   orgId: string;
-  status: 'deployed' | 'validated' | 'unchanged' | 'written' | 'failed' | 'in-progress';
+  /**
+   * deployed, validated (--dry-run), unchanged (already up to date), written (--output-dir): done;
+   * failed: nothing was deployed to it; in-progress: its deploy outlived --wait; interrupted: the
+   * run was stopped during it; not-started: --fail-fast or an interrupt stopped the run before it
+   */
+  status: 'deployed' | 'validated' | 'unchanged' | 'written' | 'failed' | 'in-progress' | 'interrupted' | 'not-started';
+  /** after a deploy: the apps read back as deployed (matched), with other values (differs), or not read (failed: the deploy stands, unverified) */
+  readBack?: 'matched' | 'differs' | 'failed';
   message?: string;
+  /** what to do next, naming the org as the user typed it */
+  actions?: string[];
   validationId?: string;
   deployId?: string;
   outputDir?: string;
   apps: MigratedApp[];
   missing: Array<{ kind: string; name: string; neededBy: string[]; message: string; fix: string }>;
-  problems: Array<{ app: string; severity: string; message: string }>;
+  /** error: why this target failed; warning: deployable, but look (a value, a shared certificate, a read-back) */
+  problems: Array<{ app: string; severity: 'error' | 'warning'; message: string }>;
 };
 
 export type MigrateResult = {
@@ -56,6 +76,8 @@ export type MigrateResult = {
   skipped: Array<{ name: string; reason: string }>;
   targets: TargetOutcome[];
   reportFile?: string;
+  /** the report could not be written at the end (it was written before: see reportFile) */
+  reportError?: string;
 };
 
 export type MigrateInput = {
@@ -80,22 +102,131 @@ export const MIGRATE_STAGES = ['Retrieving', 'Transforming', 'Checking targets',
 
 type Mapping = { mapping?: MigrationMapping; dir: string };
 
+const DONE: ReadonlySet<TargetOutcome['status']> = new Set(['deployed', 'validated', 'unchanged', 'written']);
+
+/** A target whose work is fully done: a deploy that could not be read back is not. */
+function succeeded(t: TargetOutcome): boolean {
+  return DONE.has(t.status) && t.readBack !== 'failed';
+}
+
 /** The exit outcome of a migration (EXIT_CODES.migrate). */
 export function migrateOutcome(r: MigrateResult): keyof typeof EXIT_CODES.migrate {
   if (r.targets.some((t) => t.status === 'in-progress')) return 'InProgress';
-  const failed = r.targets.filter((t) => t.status === 'failed').length;
-  return failed === 0 ? 'Succeeded' : failed === r.targets.length ? 'Failed' : 'PartialSuccess';
+  const ok = r.targets.filter(succeeded).length;
+  if (ok === r.targets.length) return 'Succeeded';
+  // something was written to an org (a deploy, even unverified): never "failed"
+  return ok > 0 || r.targets.some((t) => t.status === 'deployed') ? 'PartialSuccess' : 'Failed';
+}
+
+/** Ctrl-C or SIGTERM while a deploy was running (the error the deploy poller throws for it), or any error with the signal exit codes. */
+function isInterrupt(e: unknown): e is Error & { jobId?: string; deployId?: string } {
+  if (!(e instanceof Error)) return false;
+  const code = (e as { exitCode?: number }).exitCode;
+  return e.name === 'DeployInterruptedError' || code === 130 || code === 143;
+}
+
+/** Writes the report at each step: the first write must succeed (nothing was done yet); a later failure is kept for the result. */
+class Report {
+  public readonly file?: string;
+  public error?: string;
+  public constructor(file: string | undefined) {
+    this.file = file ? resolve(file) : undefined;
+  }
+  public async write(r: domain.ReportInput, state: domain.ReportState, mustSucceed = false): Promise<void> {
+    if (!this.file) return;
+    try {
+      await writeFilesAtomically([{ path: this.file, content: domain.renderMigrationReport(r, state, new Date().toISOString()) }]);
+      this.error = undefined;
+    } catch (e) {
+      if (mustSucceed) throw messages.createError('error.ReportUnwritable', [this.file, describeFailure(e)]);
+      this.error = describeFailure(e);
+    }
+  }
 }
 
 export async function migrateApps(input: MigrateInput, onProgress?: OnProgress): Promise<MigrateResult> {
   const progress = progressTo(onProgress);
   if (!input.all && !input.names?.length) throw messages.createError('error.NoApps');
+  const mapping = await readMapping(input.mapping);
+  const report = new Report(input.reportFile);
+  const result: MigrateResult = { source: { org: input.sourceOrg, orgId: '' }, dryRun: input.dryRun, apps: [], skipped: [], targets: [], ...(report.file ? { reportFile: report.file } : {}) };
+  await report.write(result, { kind: 'running', pending: [...input.targetOrgs] }, true);
+
+  let targets: Array<{ name: string; session?: Session; error?: unknown }>;
+  let selected: readonly Eca[];
+  try {
+    ({ targets, selected } = await prepare(input, result, progress));
+  } catch (e) {
+    await report.write(result, { kind: 'not-started', error: e instanceof Error ? e.message : String(e) });
+    throw e;
+  }
+
+  let stopped: 'fail-fast' | 'interrupted' | undefined;
+  let interrupt: Error | undefined;
+  for (const [i, t] of targets.entries()) {
+    let outcome: TargetOutcome;
+    if (stopped) outcome = notStarted(t.name, stopped);
+    else if (!t.session) outcome = failedOutcome(t.name, '', t.error);
+    else {
+      progress({ data: { target: t.name, status: 'transforming' } });
+      try {
+        outcome = await migrateTo(t.session, selected, mapping, input, progress, input.sourceOrg);
+      } catch (e) {
+        if (!isInterrupt(e)) outcome = failedOutcome(t.name, t.session.orgId, e);
+        else {
+          interrupt = e;
+          stopped = 'interrupted';
+          const deployId = e.jobId ?? e.deployId;
+          outcome = {
+            ...failedOutcome(t.name, t.session.orgId, e),
+            status: 'interrupted',
+            message: messages.getMessage('target.interrupted', [deployId ? ` during the deploy ${deployId}` : '']),
+            ...(deployId ? { deployId, actions: [messages.getMessage('action.deployReport', [deployId, t.name])] } : {}),
+          };
+        }
+      }
+    }
+    result.targets.push(domain.redactSecrets(outcome));
+    progress({ data: { target: t.name, status: outcome.status } });
+    if (input.failFast && outcome.status === 'failed' && !stopped) stopped = 'fail-fast';
+    const pending = targets.slice(i + 1).map((x) => x.name);
+    if (pending.length) await report.write(result, stopped === 'interrupted' ? { kind: 'interrupted' } : { kind: 'running', pending });
+  }
+
+  await report.write(result, stopped === 'interrupted' ? { kind: 'interrupted' } : { kind: 'complete' });
+  if (report.error) result.reportError = report.error;
+  if (interrupt) {
+    // the signal's exit code stands; --json still gets what was done
+    if (interrupt instanceof SfError) interrupt.setData({ ...(typeof interrupt.data === 'object' && interrupt.data ? interrupt.data : {}), migration: result });
+    throw interrupt;
+  }
+  return result;
+}
+
+/** Opens every org and reads the source's apps: what fails here stops the run before any target. */
+async function prepare(
+  input: MigrateInput,
+  result: MigrateResult,
+  progress: OnProgress
+): Promise<{ targets: Array<{ name: string; session?: Session; error?: unknown }>; selected: readonly Eca[] }> {
   const open = (name: string): Promise<Session> => openSession(name, { apiVersion: input.apiVersion });
   const source = await open(input.sourceOrg);
-  const targets = await Promise.all(input.targetOrgs.map(open));
-  const same = targets.filter((t) => t.orgId === source.orgId);
-  if (same.length) throw messages.createError('error.SameOrg', [same.map((t) => t.name).join(', '), input.sourceOrg]);
-  const mapping = await readMapping(input.mapping);
+  result.source.orgId = source.orgId;
+  // a target that cannot be opened is that target's failure, reported in its turn
+  const opened = await Promise.all(
+    input.targetOrgs.map(async (name) => {
+      try {
+        return { name, session: await open(name) };
+      } catch (error) {
+        return { name, error };
+      }
+    })
+  );
+  const same = opened.filter((t) => t.session?.orgId === source.orgId);
+  if (same.length) throw messages.createError('error.SameOrg', [same.map((t) => t.name).join(', '), input.sourceOrg], [input.sourceOrg]);
+  // one org named twice (an alias and its username) is migrated once
+  const seen = new Set<string>();
+  const targets = opened.filter((t) => !t.session || (!seen.has(t.session.orgId) && seen.add(t.session.orgId)));
 
   // one retrieve reads every component of the source's apps
   progress({ stage: 'Retrieving' });
@@ -103,34 +234,35 @@ export async function migrateApps(input: MigrateInput, onProgress?: OnProgress):
   const origins = new Map(sourceApps.ecas.map((e) => [e.name, { namespacePrefix: e.namespacePrefix, manageableState: e.manageableState }]));
   const selection = domain.selectApps(sourceApps.ecas, { names: input.names, all: input.all }, origins);
   if (selection.unknown.length || selection.refused.length) {
-    throw messages.createError('error.AppsNotMigratable', [
-      input.sourceOrg,
-      [...domain.describeUnknownApps(selection.unknown), ...selection.refused.map((r) => `${r.name}: ${r.reason}`)].join('\n  '),
-    ]);
+    throw messages.createError(
+      'error.AppsNotMigratable',
+      [input.sourceOrg, [...domain.describeUnknownApps(selection.unknown), ...selection.refused.map((r) => `${r.name}: ${r.reason}`)].join('\n  ')],
+      [input.sourceOrg]
+    );
   }
-  if (selection.selected.length === 0) throw messages.createError('error.NothingSelected', [input.sourceOrg]);
+  if (selection.selected.length === 0) throw messages.createError('error.NothingSelected', [input.sourceOrg], [input.sourceOrg]);
+  result.apps = selection.selected.map((e) => e.name);
+  result.skipped = selection.skipped.map((s) => ({ name: s.name, reason: s.reason }));
+  return { targets, selected: selection.selected };
+}
 
-  const outcomes: TargetOutcome[] = [];
-  for (const t of targets) {
-    progress({ data: { target: t.name, status: 'transforming' } });
-    const outcome = await migrateTo(t, selection.selected, mapping, input, progress);
-    outcomes.push(outcome);
-    progress({ data: { target: t.name, status: outcome.status } });
-    if (input.failFast && outcome.status === 'failed') break;
-  }
-
-  const result: MigrateResult = {
-    source: { org: input.sourceOrg, orgId: source.orgId },
-    dryRun: input.dryRun,
-    apps: selection.selected.map((e) => e.name),
-    skipped: selection.skipped.map((s) => ({ name: s.name, reason: s.reason })),
-    targets: domain.redactSecrets(outcomes),
+/** A target that failed on an error: its words, and the actions of a named org error (they name the org as typed). */
+function failedOutcome(org: string, orgId: string, e: unknown): TargetOutcome {
+  const actions = e instanceof SfError ? e.actions?.filter((a) => a.trim()) : undefined;
+  return {
+    org,
+    orgId,
+    status: 'failed',
+    message: e instanceof SfError ? e.message : describeFailure(e),
+    ...(actions?.length ? { actions } : {}),
+    apps: [],
+    missing: [],
+    problems: [],
   };
-  if (input.reportFile) {
-    result.reportFile = resolve(input.reportFile);
-    await writeFilesAtomically([{ path: result.reportFile, content: markdownReport(result) }]);
-  }
-  return result;
+}
+
+function notStarted(org: string, why: 'fail-fast' | 'interrupted'): TargetOutcome {
+  return { org, orgId: '', status: 'not-started', message: messages.getMessage(why === 'fail-fast' ? 'target.notStartedFailFast' : 'target.notStartedInterrupted'), apps: [], missing: [], problems: [] };
 }
 
 async function readMapping(file: string | undefined): Promise<Mapping> {
@@ -154,7 +286,14 @@ function str(v: unknown): string | undefined {
 }
 
 /** The apps made fit for one target, with what changed; problems go to the outcome. */
-async function transformFor(t: Session, apps: readonly Eca[], mapping: Mapping, input: MigrateInput, outcome: TargetOutcome): Promise<Array<{ eca: Eca; changes: MigratedField[] }>> {
+async function transformFor(
+  t: Session,
+  apps: readonly Eca[],
+  mapping: Mapping,
+  input: MigrateInput,
+  outcome: TargetOutcome,
+  sourceName: string
+): Promise<Array<{ eca: Eca; changes: MigratedField[] }>> {
   const resolved = domain.resolveMapping(mapping.mapping, { username: t.username, aliases: [t.name] });
   const certificates = new Map<string, string>();
   for (const path of domain.certificateFiles(resolved, apps.map((a) => a.name))) {
@@ -165,24 +304,19 @@ async function transformFor(t: Session, apps: readonly Eca[], mapping: Mapping, 
     }
   }
   return apps.map((eca) => {
-    const r = domain.transformForTarget(eca, { name: t.name, certificates }, resolved, { keepConsumerKey: input.keepConsumerKey });
+    const r = domain.transformForTarget(eca, { name: t.name, sourceName, certificates }, resolved, { keepConsumerKey: input.keepConsumerKey });
     outcome.problems.push(...r.problems.map((p) => ({ app: p.app, severity: p.severity, message: p.message })));
     return { eca: r.eca, changes: r.changes.map((c) => ({ component: c.component, field: c.field, from: str(c.from), to: str(c.to), reason: c.reason })) };
   });
 }
 
-/** One target, from transform to read-back; every failure is this target's outcome, never an exception. */
-async function migrateTo(t: Session, apps: readonly Eca[], mapping: Mapping, input: MigrateInput, progress: OnProgress): Promise<TargetOutcome> {
+/** One target, from transform to read-back. A failure it can name is its outcome; an error it cannot (the org) is thrown to the caller, which makes it the outcome. */
+async function migrateTo(t: Session, apps: readonly Eca[], mapping: Mapping, input: MigrateInput, progress: OnProgress, sourceName: string): Promise<TargetOutcome> {
   const outcome: TargetOutcome = { org: t.name, orgId: t.orgId, status: 'failed', apps: [], missing: [], problems: [] };
   const fail = (message: string): TargetOutcome => ({ ...outcome, status: 'failed', message });
 
   progress({ stage: 'Transforming' });
-  let transformed;
-  try {
-    transformed = await transformFor(t, apps, mapping, input, outcome);
-  } catch (e) {
-    return fail(e instanceof Error ? e.message : String(e));
-  }
+  const transformed = await transformFor(t, apps, mapping, input, outcome, sourceName);
   if (outcome.problems.some((p) => p.severity === 'error')) return fail(messages.getMessage('target.transformFailed'));
 
   // check the target: every referenced user, profile and permission set, all at once
@@ -213,7 +347,7 @@ async function migrateTo(t: Session, apps: readonly Eca[], mapping: Mapping, inp
 
   const invalid = toDeploy.flatMap((e) => validateEca(e, t.version));
   if (invalid.length) {
-    outcome.problems.push(...invalid.map((p) => ({ app: p.component, severity: 'error', message: `${p.message} ${p.fix}` })));
+    outcome.problems.push(...invalid.map((p) => ({ app: p.component, severity: 'error' as const, message: `${p.message} ${p.fix}` })));
     return fail(messages.getMessage('target.invalid'));
   }
   return deployTo(t, toDeploy, input, outcome, progress);
@@ -223,7 +357,7 @@ async function migrateTo(t: Session, apps: readonly Eca[], mapping: Mapping, inp
 async function deployTo(t: Session, toDeploy: readonly Eca[], input: MigrateInput, outcome: TargetOutcome, progress: OnProgress): Promise<TargetOutcome> {
   const fail = (message: string): TargetOutcome => ({ ...outcome, status: 'failed', message });
   const failures = (list: ReadonlyArray<{ type: string; fullName: string; problem: string }>): void => {
-    outcome.problems.push(...list.map((f) => ({ app: `${f.type}:${f.fullName}`, severity: 'error', message: explainFailure(f.problem) })));
+    outcome.problems.push(...list.map((f) => ({ app: `${f.type}:${f.fullName}`, severity: 'error' as const, message: explainFailure(f.problem) })));
   };
   try {
     progress({ stage: 'Validating' });
@@ -245,43 +379,39 @@ async function deployTo(t: Session, toDeploy: readonly Eca[], input: MigrateInpu
     }
   } catch (e) {
     if (e instanceof DeployTimeoutError) {
-      return { ...outcome, status: 'in-progress', deployId: e.jobId, message: messages.getMessage('target.inProgress', [e.jobId, String(input.wait.minutes), e.jobId, t.name]) };
+      return {
+        ...outcome,
+        status: 'in-progress',
+        deployId: e.jobId,
+        message: messages.getMessage('target.inProgress', [e.jobId, String(input.wait.minutes)]),
+        actions: [messages.getMessage('action.deployResume', [e.jobId, t.name]), messages.getMessage('action.rerun')],
+      };
     }
-    return fail(e instanceof Error ? e.message : String(e));
+    throw e;
   }
 
+  // the deploy stands from here on: a failed read-back leaves it unverified, never "failed"
   progress({ stage: 'Verifying' });
-  const after = await readOrgApps(t.access, t.version, { connectedApps: false });
+  let after;
+  try {
+    after = await readOrgApps(t.access, t.version, { connectedApps: false });
+  } catch (e) {
+    const names = toDeploy.map((x) => x.name);
+    outcome.problems.push({ app: names.join(', '), severity: 'warning', message: messages.getMessage('target.readBackFailed', [outcome.deployId ?? '', t.name, describeFailure(e)]) });
+    return {
+      ...outcome,
+      status: 'deployed',
+      readBack: 'failed',
+      message: messages.getMessage('target.deployedUnverified', [outcome.deployId ?? '']),
+      actions: names.map((n) => messages.getMessage('action.display', [n, t.name])),
+    };
+  }
   const drift = toDeploy.filter((e) => domain.diffEca(after.ecas.find((a) => a.name === e.name), e).status !== 'unchanged');
-  if (drift.length) outcome.problems.push(...drift.map((e) => ({ app: e.name, severity: 'warning', message: messages.getMessage('target.drift') })));
-  return { ...outcome, status: 'deployed' };
+  if (drift.length) outcome.problems.push(...drift.map((e) => ({ app: e.name, severity: 'warning' as const, message: messages.getMessage('target.drift') })));
+  return { ...outcome, status: 'deployed', readBack: drift.length ? 'differs' : 'matched' };
 }
 
 /** Salesforce's "consumer key is already taken" explained. */
 function explainFailure(problem: string): string {
   return /consumer key is already taken/i.test(problem) ? `${problem} ${messages.getMessage('explain.keyTaken')}` : problem;
-}
-
-function markdownReport(r: MigrateResult): string {
-  const cell = (v: string | undefined): string => (v ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-  const out = [
-    '# External Client App migration report',
-    '',
-    `Source: ${r.source.org} (${r.source.orgId})${r.dryRun ? ', dry run (validated only)' : ''}. Apps: ${r.apps.join(', ')}.`,
-    '',
-    '| target | result | apps | message |',
-    '|---|---|---|---|',
-    ...r.targets.map((t) => `| ${t.org} | ${t.status} | ${t.apps.map((a) => `${a.name} (${a.status})`).join(', ')} | ${cell(t.message)} |`),
-  ];
-  for (const t of r.targets) {
-    out.push('', `## ${t.org}: ${t.status}`);
-    if (t.missing.length) out.push('', '### Missing in the target', '', ...t.missing.map((m) => `- ${m.message} ${m.fix}`));
-    if (t.problems.length) out.push('', '### Problems', '', ...t.problems.map((p) => `- ${p.severity}: ${p.app}: ${p.message}`));
-    for (const a of t.apps) {
-      out.push('', `### ${a.name} (${a.status})`, '', '| component | field | from | to | why |', '|---|---|---|---|---|');
-      for (const c of a.changes) out.push(`| ${cell(c.component)} | ${cell(c.field)} | ${cell(c.from)} | ${cell(c.to)} | ${cell(c.reason)} |`);
-      for (const d of a.diff) out.push(`| ${cell(d.component)} | ${cell(d.field)} | ${cell(d.from)} | ${cell(d.to)} | changes in the target |`);
-    }
-  }
-  return `${out.join('\n')}\n`;
 }

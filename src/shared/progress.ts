@@ -4,6 +4,10 @@
  * migrate), a spinner for one wait (list, display, token verify, convert's org reads), a progress
  * bar for counted work (convert). Nothing is shown under --json.
  *
+ * Only a terminal gets redrawn output. When stdout or stderr is not a TTY (a pipe, a CI log, a
+ * file), every view writes at most one plain line per stage to stderr and nothing else: no
+ * spinner frames, no MultiStageOutput redraws, no progress bar, no ANSI codes.
+ *
  * Import lazily (inside run()): MultiStageOutput loads ink.
  */
 import { MultiStageOutput } from '@oclif/multi-stage-output';
@@ -18,19 +22,58 @@ export type ProgressView = {
   error(): void;
 };
 
-/** `whenSet`: shown only once it has a value (no spinner, and no ✘ when the work fails before it is known) */
+/** every field is shown only once it has a value (no spinner, and no ✘ when the work fails before it is known); `whenSet` is kept for callers that say so */
 export type StageField = { readonly label: string; readonly key: string; readonly bold?: boolean; readonly whenSet?: boolean };
 
+/** Where the plain lines go (stderr; a command passes `(t) => this.logToStderr(t)`). */
+export type LineWriter = (text: string) => void;
+
+/** True when both stdout and stderr are terminals: only then is progress drawn and redrawn. */
+export function isInteractive(streams: { stdout: { isTTY?: boolean }; stderr: { isTTY?: boolean } } = process): boolean {
+  return Boolean(streams.stdout.isTTY && streams.stderr.isTTY);
+}
+
+const toStderr: LineWriter = (text) => {
+  process.stderr.write(`${text}\n`);
+};
+
+/** Writes a line unless it repeats the one before (a stage reported twice, a spinner text set again). */
+function plainLines(write: LineWriter): (text: string | undefined) => void {
+  let last: string | undefined;
+  return (text) => {
+    if (!text || text === last) return;
+    last = text;
+    write(text);
+  };
+}
+
+const quiet: ProgressView = { onProgress: () => undefined, stop: () => undefined, error: () => undefined };
+
+type StagesOptions = {
+  title: string;
+  stages: readonly string[];
+  jsonEnabled: boolean;
+  fields?: readonly StageField[];
+  /** where the plain lines go when not in a terminal (default: stderr) */
+  line?: LineWriter;
+  /** default: isInteractive() */
+  interactive?: boolean;
+};
+
 /** Work in stages, with values shown under them (a deploy id, a status, the current target). */
-export function stagesView(o: { title: string; stages: readonly string[]; jsonEnabled: boolean; fields?: readonly StageField[] }): ProgressView {
+export function stagesView(o: StagesOptions): ProgressView {
+  if (o.jsonEnabled) return quiet;
+  if (!(o.interactive ?? isInteractive())) return plainStagesView(o);
   const mso = new MultiStageOutput<Record<string, string | undefined>>({
     stages: [...o.stages],
     title: o.title,
     jsonEnabled: o.jsonEnabled,
+    // static: a value shows once it is known, and never as a failure mark ("Deploy ID: ✘") when
+    // the work stopped before it existed
     postStagesBlock: (o.fields ?? []).map((f) => ({
       label: f.label,
       get: (d): string | undefined => d?.[f.key],
-      type: f.whenSet ? ('static-key-value' as const) : ('dynamic-key-value' as const),
+      type: 'static-key-value' as const,
       ...(f.bold ? { bold: true } : {}),
     })),
   });
@@ -42,10 +85,34 @@ export function stagesView(o: { title: string; stages: readonly string[]; jsonEn
   return { onProgress, stop: (status = 'completed'): void => mso.stop(status), error: (): void => mso.error() };
 }
 
-/** One wait at a time, its text chosen by the command for each stage (undefined: no spinner for it). */
-export function spinnerView(spinner: Spinner, jsonEnabled: boolean, text: (stage: string, data?: ProgressData) => string | undefined): ProgressView {
+/** Outside a terminal: "<title>: <stage>" once per stage, with the values named by `fields` that are known then. */
+function plainStagesView(o: StagesOptions): ProgressView {
+  const line = plainLines(o.line ?? toStderr);
+  let data: Record<string, string | undefined> = {};
   const onProgress = (e: ProgressEvent): void => {
-    if (jsonEnabled || !('stage' in e)) return;
+    if ('data' in e && e.data) data = { ...data, ...e.data };
+    const stage = 'stage' in e ? e.stage : 'skipTo' in e ? e.skipTo : undefined;
+    if (stage === undefined) return;
+    const values = (o.fields ?? []).map((f) => (data[f.key] ? `${f.label.toLowerCase()} ${data[f.key] ?? ''}` : undefined)).filter(Boolean);
+    line(`${o.title}: ${stage}${values.length ? ` (${values.join(', ')})` : ''}`);
+  };
+  return { onProgress, stop: () => undefined, error: () => undefined };
+}
+
+/** One wait at a time, its text chosen by the command for each stage (undefined: no spinner for it). */
+export function spinnerView(
+  spinner: Spinner,
+  jsonEnabled: boolean,
+  text: (stage: string, data?: ProgressData) => string | undefined,
+  options: { line?: LineWriter; interactive?: boolean } = {}
+): ProgressView {
+  if (jsonEnabled) return quiet;
+  if (!(options.interactive ?? isInteractive())) {
+    const line = plainLines(options.line ?? toStderr);
+    return { onProgress: (e) => ('stage' in e ? line(text(e.stage, e.data)) : undefined), stop: () => undefined, error: () => undefined };
+  }
+  const onProgress = (e: ProgressEvent): void => {
+    if (!('stage' in e)) return;
     const t = text(e.stage, e.data);
     if (t) spinner.start(t);
     else spinner.stop();
@@ -54,12 +121,26 @@ export function spinnerView(spinner: Spinner, jsonEnabled: boolean, text: (stage
 }
 
 /** Counted work as a bar (shown when there is more than one item), and a spinner for the waits between. */
-export function barView(bar: Progress, spinner: Spinner, o: { jsonEnabled: boolean; title: string; format: string; text: (stage: string, data?: ProgressData) => string | undefined }): ProgressView {
-  const waits = spinnerView(spinner, o.jsonEnabled, o.text);
+export function barView(
+  bar: Progress,
+  spinner: Spinner,
+  o: { jsonEnabled: boolean; title: string; format: string; text: (stage: string, data?: ProgressData) => string | undefined; line?: LineWriter; interactive?: boolean }
+): ProgressView {
+  const interactive = o.interactive ?? isInteractive();
+  const waits = spinnerView(spinner, o.jsonEnabled, o.text, { line: o.line, interactive });
+  if (o.jsonEnabled || !interactive) {
+    // no bar outside a terminal: the title once when counted work begins, the waits as lines
+    const line = plainLines(o.line ?? toStderr);
+    return {
+      onProgress: (e) => ('done' in e ? (!o.jsonEnabled && e.total > 1 && e.done === 1 ? line(`${o.title} (${e.total})`) : undefined) : waits.onProgress(e)),
+      stop: () => undefined,
+      error: () => undefined,
+    };
+  }
   let started = false;
   const onProgress = (e: ProgressEvent): void => {
     if (!('done' in e)) return waits.onProgress(e);
-    if (o.jsonEnabled || e.total < 2) return;
+    if (e.total < 2) return;
     if (!started) bar.start(e.total, {}, { title: o.title, format: o.format });
     started = true;
     bar.update(e.done);

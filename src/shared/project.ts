@@ -30,3 +30,14 @@ export async function packageDirectoryPaths(cwd: string = process.cwd()): Promis
 export async function projectRoot(cwd: string = process.cwd()): Promise<string> {
   return SfProject.resolveProjectPath(cwd).catch(() => cwd);
 }
+
+/** The sourceApiVersion of the sfdx project around `dir` ("66.0"), or undefined outside a project or when it has none. */
+export async function projectSourceApiVersion(dir: string = process.cwd()): Promise<string | undefined> {
+  try {
+    const project = await SfProject.resolve(dir);
+    const v = project.getSfProjectJson().getContents().sourceApiVersion;
+    return typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}

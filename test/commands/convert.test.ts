@@ -91,6 +91,50 @@ describe('sf eca convert (source)', () => {
     for (const f of listFiles(join(dir, 'force-app'))) expect(readFileSync(join(dir, 'force-app', f), 'utf8')).to.not.contain('consumerSecret');
   });
 
+  it('reads the API version the files were retrieved at: sfdx-project.json, or an MDAPI folder\'s package.xml; at 67 the device flow setting is known', async () => {
+    cpSync(join(ROOT, 'examples'), dir, { recursive: true, filter: (s) => !s.includes(join('examples', 'out')) });
+    const project = JSON.parse(readFileSync(join(dir, 'sfdx-project.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'sfdx-project.json'), JSON.stringify({ ...project, sourceApiVersion: '67.0' }));
+    const at67 = await Convert.run(['--source-dir', 'force-app/main/default/connectedApps', '--output-dir', 'out67', '--report-file', 'r.md']);
+    const erp = at67.apps.find((a) => a.name === 'Acme_ERP_Integration');
+    expect(erp?.sourceApiVersion).to.deep.equal({ version: '67.0', from: 'sfdx-project.json sourceApiVersion' });
+    expect(erp?.notices.map((n) => n.code)).to.not.include('device-flow-unknown');
+    // the report quotes the command as typed
+    expect(readFileSync(join(dir, 'r.md'), 'utf8').split('\n')[2]).to.match(/by `\S+ (eca )?convert --source-dir force-app\/main\/default\/connectedApps --output-dir out67 --report-file r\.md`/);
+
+    // an MDAPI folder retrieved at 66.0: its package.xml wins over the project, and the notice stays
+    const mdapi = join(dir, 'mdapi');
+    mkdirSync(join(mdapi, 'connectedApps'), { recursive: true });
+    cpSync(join(dir, 'force-app/main/default/connectedApps/Acme_ERP_Integration.connectedApp-meta.xml'), join(mdapi, 'connectedApps', 'Acme_ERP_Integration.connectedApp'));
+    writeFileSync(join(mdapi, 'package.xml'), '<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">\n  <types><members>*</members><name>ConnectedApp</name></types>\n  <version>66.0</version>\n</Package>\n');
+    const at66 = await Convert.run(['--source-dir', 'mdapi', '--output-dir', 'out66']);
+    expect(at66.apps[0].sourceApiVersion).to.deep.equal({ version: '66.0', from: join('mdapi', 'package.xml') });
+    expect(at66.apps[0].notices.map((n) => n.code)).to.include('device-flow-unknown');
+  });
+
+  it('prints the reasons that need a person as a list under the table, whole, never cut at 80 columns', async () => {
+    cpSync(join(ROOT, 'examples'), dir, { recursive: true, filter: (s) => !s.includes(join('examples', 'out')) });
+    const cols = process.env.COLUMNS;
+    process.env.COLUMNS = '80';
+    try {
+      const r = await Convert.run(['--source-dir', 'force-app/main/default/connectedApps', '--output-dir', 'out']);
+      const jenkins = r.apps.find((a) => a.name === 'Acme_Jenkins_CI');
+      const reason = jenkins?.report.find((f) => f.source === 'permissionSetName')?.reason as string;
+      expect(reason.length).to.be.greaterThan(60);
+      const logged = (Convert.prototype.log as unknown as { args: string[][] }).args.map((a) => a[0] ?? '');
+      const printed = logged.join('\n');
+      // the reason, wrapped between words, whole: every word of it is there
+      const words = printed.replace(/\s+/g, ' ');
+      expect(words).to.contain(reason.replace(/\s+/g, ' '));
+      expect(printed).to.not.contain('…');
+      // only a single word longer than the line (a file path) may pass the width, whole
+      expect(logged.filter((l) => [...l].length > 80 && /\s/.test(l.trim()))).to.deep.equal([]);
+    } finally {
+      if (cols === undefined) delete process.env.COLUMNS;
+      else process.env.COLUMNS = cols;
+    }
+  });
+
   it('refuses to overwrite existing files without --force, and writes nothing', async () => {
     await Convert.run(['--source-dir', join(FIXTURES, 'sarath16581__AP-Backup__SumoLogic.connectedApp-meta.xml'), '--output-dir', 'out']);
     const before = listFiles(join(dir, 'out'));

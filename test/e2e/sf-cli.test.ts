@@ -59,9 +59,10 @@ describe('end to end: sf eca ... in the real sf CLI against the simulator', func
   it('sf eca list shows it with its policies (table and --json)', async () => {
     const table = await sf.run(['eca', 'list', '-o', 'dev'], { cwd: project });
     expect(table.status, table.stderr).to.equal(0);
-    // the table's layout follows the terminal (and CI); its row for the app holds the kind
+    // the table's layout follows the terminal (and CI); one table per kind, under its title, the app's row holds its state
     const row = table.stdout.split('\n').find((l) => l.includes('Acme_Sync'));
-    expect(row, table.stdout).to.match(/Acme_Sync.*ECA.*Local/);
+    expect(row, table.stdout).to.match(/Acme_Sync.*Local/);
+    expect(table.stdout.indexOf('External Client Apps (')).to.be.within(0, table.stdout.indexOf('Acme_Sync'));
     const json = await sf.run(['eca', 'list', '-o', 'dev', '--json'], { cwd: project });
     const validate = validator('eca-list');
     expect(validate(json.json?.result), JSON.stringify(validate.errors)).to.equal(true);

@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StateAggregator } from '@salesforce/core';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
 import sinon from 'sinon';
@@ -13,6 +14,7 @@ import Convert from '../../src/commands/eca/convert.js';
 import Display from '../../src/commands/eca/display.js';
 import { parseMetadataXml } from '../../src/domain/xml.js';
 import { FIXTURES } from '../helpers/paths.js';
+import { writeAuthFiles } from '../helpers/cliAuth.js';
 import { deploySource, type Harness, startHarness } from '../simulator/harness.js';
 
 describe('sf eca convert from an org of the simulator', function () {
@@ -89,6 +91,32 @@ describe('sf eca convert from an org of the simulator', function () {
     } catch (e) {
       expect((e as Error).name).to.equal('UnknownAppsError');
       expect((e as { actions?: string[] }).actions?.join('\n')).to.contain('Acme Reporting');
+      // the actions name the org as typed
+      expect((e as { actions?: string[] }).actions?.join('\n')).to.contain('sf eca list --target-org prod');
+    }
+  });
+
+  it('converts at the retrieve\'s API version: at 67.0 the device flow setting is read, not reported unknown', async () => {
+    const prod = h.sim.org('prod');
+    prod.addComponent({
+      type: 'ConnectedApp',
+      fullName: 'Acme_Device',
+      values: { contactEmail: 'tv@acme.example', label: 'Acme Device', oauthConfig: { callbackUrl: 'https://tv.acme.example/cb', scopes: ['Api'] } },
+    });
+    const old = prod.apiVersion;
+    prod.apiVersion = '67.0';
+    // the auth file says which version the org serves (as the CLI caches it): 67.0 now
+    writeAuthFiles(h.home, h.sim, 'prod');
+    await StateAggregator.clearInstance();
+    try {
+      const r = await Convert.run(['--target-org', 'prod', '--name', 'Acme_Device', '--output-dir', join(out, 'at67'), '--json']);
+      expect(r.apps[0].sourceApiVersion).to.deep.equal({ version: '67.0', from: 'the retrieve from prod' });
+      expect(r.apps[0].notices.map((n) => n.code)).to.not.include('device-flow-unknown');
+      expect(r.apps[0].source).to.equal('org:prod');
+    } finally {
+      prod.apiVersion = old;
+      writeAuthFiles(h.home, h.sim, 'prod');
+      await StateAggregator.clearInstance();
     }
   });
 });

@@ -105,23 +105,41 @@ describe('create, list and display against the org simulator', function () {
     expect(prod.apps.find((a) => a.name === 'Legacy_Integration')).to.deep.include({ kind: 'ConnectedApp', refreshTokenPolicy: 'Infinite', ipRelaxation: 'Enforce' });
   });
 
-  it('display groups every setting by component and redacts a retrieved secret', async () => {
+  it('display shows every setting under its Setup label, in Setup\'s sections and order, and redacts a retrieved secret', async () => {
     h.sim.org('dev').settings.enableConsumerSecretApiAccess = true;
     try {
       const r = await Display.run(['--name', 'Acme_Sync', '-o', 'dev']);
-      expect(r.groups.map((g) => g.component)).to.deep.equal([
-        'ExternalClientApplication:Acme_Sync',
-        'ExtlClntAppOauthSettings:Acme_Sync_oauth',
-        'ExtlClntAppGlobalOauthSettings:Acme_Sync_glbloauth',
-        'ExtlClntAppOauthConfigurablePolicies:Acme_Sync_oauthPlcy',
-        'ExtlClntAppConfigurablePolicies:Acme_Sync_plcy',
+      expect(r.org).to.equal('dev');
+      expect(r.groups.map((g) => g.title)).to.deep.equal([
+        'Settings > Basic Information',
+        'Settings > OAuth Settings > App Settings',
+        'Settings > OAuth Settings > Flow Enablement',
+        'Settings > OAuth Settings > Security',
+        'Settings > OAuth Settings > Consumer Key and Secret',
+        'Policies > App Policies',
+        'Policies > OAuth Policies > Plugin Policies',
+        'Policies > OAuth Policies > App Authorization',
+        'Policies > OAuth Policies',
+        'Other fields (metadata names)',
       ]);
-      const global = r.groups[2].settings;
-      expect(global.find((s) => s.field === 'consumerSecret')?.value).to.equal('[REDACTED]');
-      expect(global.find((s) => s.field === 'consumerKey')?.value).to.match(/^3MVG9/);
+      const all = r.groups.flatMap((g) => g.settings);
+      const one = (label: string): (typeof all)[number] | undefined => all.find((x) => x.label === label);
+      expect(one('External Client App Name')).to.include({ field: 'label', value: 'Acme Sync', component: 'ExternalClientApplication:Acme_Sync' });
+      expect(one('Enable Client Credentials Flow')).to.include({ value: 'true', shown: 'yes' });
+      // Setup's checkbox says the opposite of the metadata field
+      expect(one('Require Secret for Web Server Flow')).to.include({ field: 'isConsumerSecretOptional', value: 'false', shown: 'yes' });
+      expect(one('Permitted Users')).to.include({ value: 'AdminApprovedPreAuthorized', shown: 'Admin approved users are pre-authorized' });
+      expect(one('Consumer Secret')).to.include({ value: '[REDACTED]', shown: '[REDACTED]' });
+      expect(one('Consumer Key')?.value).to.match(/^3MVG9/);
+      expect(r.groups.at(-1)?.settings.map((x) => x.label)).to.include('orgScopedExternalApp');
+      // satellites' own labels and their link to the app are not settings
+      expect(all.filter((x) => x.field === 'externalClientApplication')).to.deep.equal([]);
+
       const ca = await Display.run(['--name', 'Legacy_Integration', '-o', 'prod']);
       expect(ca.kind).to.equal('ConnectedApp');
-      expect(ca.groups.map((g) => g.title)).to.include.members(['Basic information', 'OAuth settings', 'OAuth policies']);
+      expect(ca.groups.map((g) => g.title).slice(0, 3)).to.deep.equal(['Basic Information', 'API (Enable OAuth Settings)', 'OAuth Policies']);
+      expect(ca.groups[2].settings.map((x) => x.label)).to.deep.equal(['Permitted Users', 'IP Relaxation', 'Refresh Token Policy']);
+      expect(ca.groups[1].settings.find((x) => x.field === 'oauthConfig.scopes')?.label).to.equal('Selected OAuth Scopes');
     } finally {
       h.sim.org('dev').settings.enableConsumerSecretApiAccess = false;
     }

@@ -34,11 +34,12 @@ export default class Convert extends EcaCommand<ConvertResult> {
 
   public async run(): Promise<ConvertResult> {
     const { flags } = await this.parse(Convert);
-    const [op, { barView }] = await Promise.all([import('../../operations/convert.js'), import('../../shared/progress.js')]);
+    const [op, { barView }, render] = await Promise.all([import('../../operations/convert.js'), import('../../shared/progress.js'), import('../../shared/render.js')]);
     const view = barView(this.progress, this.spinner, {
       jsonEnabled: this.jsonEnabled(),
       title: messages.getMessage('progress'),
       format: '%s | {bar} | {value}/{total} Connected Apps',
+      line: (t) => this.logToStderr(t),
       text: (stage, d) => (stage === 'Reading' ? messages.getMessage('spinner.org', [d?.org ?? '']) : stage === 'Validating' ? messages.getMessage('spinner.validate', [d?.org ?? '']) : stage === 'Deploying' ? messages.getMessage('spinner.deploy') : undefined),
     });
     try {
@@ -56,13 +57,14 @@ export default class Convert extends EcaCommand<ConvertResult> {
           apiVersion: flags['api-version'],
           reportFile: flags['report-file'],
           force: flags.force,
-          commandLine: `sf eca convert ${process.argv.slice(3).join(' ')}`.trim(),
+          // as typed (quoted for a shell), never a secret
+          commandLine: render.commandLine(this.config.bin, this.id ?? 'eca:convert', this.argv),
         },
         view.onProgress
       );
       view.stop();
       process.exitCode = EXIT_CODES.convert[op.convertOutcome(result)];
-      this.render(result);
+      this.render(result, render);
       return result;
     } catch (e) {
       view.error();
@@ -70,26 +72,31 @@ export default class Convert extends EcaCommand<ConvertResult> {
     }
   }
 
-  private render(r: ConvertResult): void {
-    this.table({
-      data: r.apps.map((a) => ({
-        'Connected App': a.name,
-        Result: a.status === 'clean' ? 'converted' : a.status === 'attention' ? 'converted, needs attention' : a.status === 'failed' ? 'not converted' : 'skipped',
-        'Needs attention': [...a.report.filter((f) => f.outcome === 'attention').map((f) => f.source), ...a.notices.filter((n) => n.severity === 'attention').map((n) => n.code)].join(', '),
-        Source: a.source,
-      })),
+  private render(r: ConvertResult, { printNotes, printTable }: typeof import('../../shared/render.js')): void {
+    printTable(this, {
       title: messages.getMessage('title', [r.apiVersion]),
+      empty: messages.getMessage('noApps'),
+      columns: [
+        { key: 'app', name: 'Connected App', whole: true },
+        { key: 'result', name: 'Result' },
+        { key: 'attention', name: 'Needs attention' },
+        { key: 'source', name: 'Source', whole: true },
+      ],
+      data: r.apps.map((a) => ({
+        app: a.name,
+        result: a.status === 'clean' ? 'converted' : a.status === 'attention' ? 'converted, needs attention' : a.status === 'failed' ? 'not converted' : 'skipped',
+        attention: [...a.report.filter((f) => f.outcome === 'attention').map((f) => f.source), ...a.notices.filter((n) => n.severity === 'attention').map((n) => n.code)].join(', '),
+        source: a.source,
+      })),
     });
     for (const a of r.apps) {
       for (const p of a.problems) this.warn(`${a.name}: ${p.message} ${p.fix}`);
       if (a.status === 'skipped' && a.reason) this.info(`${a.name}: ${a.reason}`);
-      const attention = a.report.filter((f) => f.outcome === 'attention');
-      if (attention.length) {
-        this.table({
-          data: attention.map((f) => ({ Field: f.source, Value: f.from ?? '', Why: f.reason ?? '' })),
-          title: messages.getMessage('attentionTitle', [a.name]),
-        });
-      }
+      // the reasons are long: a list under the table, never a table column cut at the terminal's edge
+      printNotes(this, {
+        title: messages.getMessage('attentionTitle', [a.name]),
+        items: a.report.filter((f) => f.outcome === 'attention').map((f) => ({ head: f.from === undefined ? f.source : `${f.source}: ${f.from}`, text: f.reason })),
+      });
     }
     const s = r.summary;
     this.log(messages.getMessage('summaryLine', [String(s.clean + s.attention), String(s.attention), String(s.failed), String(s.skipped)]));

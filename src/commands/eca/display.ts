@@ -23,16 +23,24 @@ export default class Display extends EcaCommand<DisplayResult> {
 
   public async run(): Promise<DisplayResult> {
     const { flags } = await this.parse(Display);
-    const [op, { spinnerView }] = await Promise.all([import('../../operations/display.js'), import('../../shared/progress.js')]);
-    const view = spinnerView(this.spinner, this.jsonEnabled(), (_stage, data) => messages.getMessage('spinner', [data?.app ?? '', data?.org ?? '']));
+    const [op, { spinnerView }, { printKeyValues }] = await Promise.all([import('../../operations/display.js'), import('../../shared/progress.js'), import('../../shared/render.js')]);
+    const view = spinnerView(this.spinner, this.jsonEnabled(), (_stage, data) => messages.getMessage('spinner', [data?.app ?? '', data?.org ?? '']), {
+      line: (t) => this.logToStderr(t),
+    });
     // the sf convention for showing secrets on purpose
     const showSecrets = process.env.SF_TEMP_SHOW_SECRETS === 'true';
-    const result = await op.displayApp({ org: this.orgRef(flags['target-org']), apiVersion: flags['api-version'], name: flags.name, showSecrets }, view.onProgress);
+    let result: DisplayResult;
+    try {
+      result = await op.displayApp({ org: this.orgRef(flags['target-org']), apiVersion: flags['api-version'], name: flags.name, showSecrets }, view.onProgress);
+    } catch (e) {
+      view.error();
+      throw e;
+    }
     view.stop();
 
     this.styledHeader(`${result.kind === 'ExternalClientApp' ? 'External Client App' : 'Connected App'} ${result.name}`);
     for (const g of result.groups) {
-      this.table({ data: g.settings.map((s) => ({ Setting: s.field, Value: s.value })), title: `${g.title} (${g.component})` });
+      printKeyValues(this, { title: g.title, pairs: g.settings.map((s) => [s.label, s.shown] as const), empty: messages.getMessage('emptyGroup', [g.title]), headers: ['Setting', 'Value'] });
     }
     if (!showSecrets && result.groups.some((g) => g.settings.some((s) => s.value === op.REDACTED))) this.info(messages.getMessage('secretsRedacted'));
     return result;

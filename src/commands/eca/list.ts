@@ -24,30 +24,55 @@ export default class List extends EcaCommand<ListResult> {
   public async run(): Promise<ListResult> {
     const { flags } = await this.parse(List);
     const [{ listApps }, { spinnerView }] = await Promise.all([import('../../operations/list.js'), import('../../shared/progress.js')]);
-    const view = spinnerView(this.spinner, this.jsonEnabled(), (_stage, data) => messages.getMessage('spinner', [data?.org ?? '']));
-    const result = await listApps({ org: this.orgRef(flags['target-org']), apiVersion: flags['api-version'], connectedApps: !flags['no-connected-apps'] }, view.onProgress);
+    const view = spinnerView(this.spinner, this.jsonEnabled(), (_stage, data) => messages.getMessage('spinner', [data?.org ?? '']), { line: (t) => this.logToStderr(t) });
+    let result: ListResult;
+    try {
+      result = await listApps({ org: this.orgRef(flags['target-org']), apiVersion: flags['api-version'], connectedApps: !flags['no-connected-apps'] }, view.onProgress);
+    } catch (e) {
+      view.error();
+      throw e;
+    }
     view.stop();
-    this.render(result);
+    await this.render(result, !flags['no-connected-apps']);
     return result;
   }
 
-  private render(r: ListResult): void {
+  private async render(r: ListResult, withConnectedApps: boolean): Promise<void> {
+    const [{ printTable }, { permittedUsersWords }] = await Promise.all([import('../../shared/render.js'), import('../../domain/setupLabels.js')]);
     if (r.apps.length === 0) {
-      this.warn(messages.getMessage('noApps', [r.username]));
+      this.log(messages.getMessage(withConnectedApps ? 'noApps' : 'noEcas', [r.org]));
       return;
     }
-    const ecas = r.apps.filter((a) => a.kind === 'ExternalClientApp').length;
-    this.table({
-      data: r.apps.map((a) => ({
-        Name: a.name,
-        Kind: a.kind === 'ExternalClientApp' ? 'ECA' : 'Connected App',
-        Distribution: a.namespacePrefix ? `${a.distributionState ?? 'Installed'} (${a.namespacePrefix})` : (a.distributionState ?? ''),
-        'Permitted Users': a.permittedUsers ?? '',
-        'Refresh Token': a.refreshTokenPolicy ?? '',
-        'IP Relaxation': a.ipRelaxation ?? '',
-        Flows: a.flows.join(', '),
-      })),
-      title: messages.getMessage('title', [String(ecas), String(r.apps.length - ecas)]),
-    });
+    // one table per kind, so no column says which kind a row is
+    const kinds = [
+      { kind: 'ExternalClientApp', title: 'titleEcas' },
+      { kind: 'ConnectedApp', title: 'titleConnectedApps' },
+    ] as const;
+    for (const { kind, title } of kinds) {
+      const apps = r.apps.filter((a) => a.kind === kind);
+      if (apps.length === 0 || (kind === 'ConnectedApp' && !withConnectedApps)) continue;
+      printTable(this, {
+        title: messages.getMessage(title, [String(apps.length), r.org]),
+        empty: '',
+        columns: [
+          { key: 'name', name: 'Name', whole: true },
+          { key: 'distribution', name: 'Distribution' },
+          { key: 'permittedUsers', name: 'Permitted Users' },
+          { key: 'refreshToken', name: 'Refresh Token' },
+          { key: 'ipRelaxation', name: 'IP Relaxation' },
+          { key: 'flows', name: 'Flows' },
+        ],
+        data: apps.map((a) => ({
+          name: a.name,
+          distribution: a.namespacePrefix ? `${a.distributionState ?? 'Installed'} (${a.namespacePrefix})` : (a.distributionState ?? ''),
+          permittedUsers: permittedUsersWords(a.permittedUsers) ?? '',
+          refreshToken: a.refreshTokenPolicy ?? '',
+          ipRelaxation: a.ipRelaxation ?? '',
+          flows: a.flows.join(', '),
+        })),
+      });
+    }
+    if (withConnectedApps && !r.apps.some((a) => a.kind === 'ConnectedApp')) this.log(messages.getMessage('noConnectedApps', [r.org]));
+    if (!r.apps.some((a) => a.kind === 'ExternalClientApp')) this.log(messages.getMessage('noEcas', [r.org]));
   }
 }

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { Messages } from '@salesforce/core';
-import { Flags } from '@salesforce/sf-plugins-core';
+import { Flags, StandardColors } from '@salesforce/sf-plugins-core';
 import { EcaCommand, errorCodesHelp } from '../../shared/ecaCommand.js';
 import { EXIT_CODES } from '../../shared/exitCodes.js';
 import type { MigrateResult } from '../../operations/migrate.js';
@@ -44,6 +44,7 @@ export default class Migrate extends EcaCommand<MigrateResult> {
         { label: 'Target', key: 'target' },
         { label: 'Status', key: 'status' },
       ],
+      line: (t) => this.logToStderr(t),
     });
     try {
       const result = await op.migrateApps(
@@ -63,9 +64,10 @@ export default class Migrate extends EcaCommand<MigrateResult> {
         },
         view.onProgress
       );
-      view.stop(result.targets.some((t) => t.status === 'failed') ? 'failed' : 'completed');
-      process.exitCode = EXIT_CODES.migrate[op.migrateOutcome(result)];
-      this.render(result);
+      const outcome = op.migrateOutcome(result);
+      view.stop(outcome === 'Succeeded' ? 'completed' : 'failed');
+      process.exitCode = EXIT_CODES.migrate[outcome];
+      await this.render(result);
       return result;
     } catch (e) {
       view.error();
@@ -73,21 +75,39 @@ export default class Migrate extends EcaCommand<MigrateResult> {
     }
   }
 
-  private render(r: MigrateResult): void {
+  private async render(r: MigrateResult): Promise<void> {
+    const { printTable } = await import('../../shared/render.js');
     for (const s of r.skipped) this.info(`${s.name}: ${s.reason}`);
-    this.table({
-      data: r.targets.flatMap((t) =>
-        t.apps.length
-          ? t.apps.map((a) => ({ Target: t.org, App: a.name, Was: a.status, Result: t.status, 'Fields changed': String(a.diff.length) }))
-          : [{ Target: t.org, App: '', Was: '', Result: t.status, 'Fields changed': '' }]
-      ),
+    printTable(this, {
       title: messages.getMessage('title', [r.source.org]),
+      empty: messages.getMessage('noTargets'),
+      columns: [
+        { key: 'target', name: 'Target', whole: true },
+        { key: 'app', name: 'App', whole: true },
+        { key: 'was', name: 'Was' },
+        { key: 'result', name: 'Result' },
+        { key: 'changed', name: 'Fields changed' },
+      ],
+      data: r.targets.flatMap((t) => {
+        const result = t.readBack === 'failed' ? 'deployed, not verified' : t.status;
+        return t.apps.length
+          ? t.apps.map((a) => ({ target: t.org, app: a.name, was: a.status, result, changed: String(a.diff.length) }))
+          : [{ target: t.org, app: '', was: '', result, changed: '' }];
+      }),
     });
+    // a target that failed is an error; a note about a value, a certificate or a read-back is a warning
+    const error = (text: string): void => this.logToStderr(`${StandardColors.error('Error')} ${text}`);
     for (const t of r.targets) {
-      if (t.message) (t.status === 'failed' ? this.warn.bind(this) : this.log.bind(this))(`${t.org}: ${t.message}`);
-      for (const m of t.missing) this.warn(`${t.org}: ${m.message} ${m.fix}`);
-      for (const p of t.problems) this.warn(`${t.org}: ${p.app}: ${p.message}`);
+      const failed = t.status === 'failed' || t.status === 'interrupted';
+      if (t.message) (failed ? error : t.status === 'not-started' ? this.info.bind(this) : this.warn.bind(this))(`${t.org}: ${t.message}`);
+      for (const m of t.missing) error(`${t.org}: ${m.message} ${m.fix}`);
+      for (const p of t.problems) (p.severity === 'error' ? error : this.warn.bind(this))(`${t.org}: ${p.app}: ${p.message}`);
+      for (const a of t.actions ?? []) this.logToStderr(`  ${t.org}: ${a}`);
     }
-    if (r.reportFile) this.logSuccess(messages.getMessage('reportWritten', [relative(process.cwd(), r.reportFile) || r.reportFile]));
+    if (r.reportFile) {
+      const shown = relative(process.cwd(), r.reportFile) || r.reportFile;
+      if (r.reportError) this.warn(messages.getMessage('reportNotUpdated', [shown, r.reportError]));
+      else this.logSuccess(messages.getMessage('reportWritten', [shown]));
+    }
   }
 }

@@ -13,6 +13,7 @@ export type ReportApp = {
   filled: Array<{ target: string; value: string; reason: string }>;
   notices: Array<{ severity: string; message: string }>;
   problems: Array<{ message: string; fix: string; file?: string; line?: number }>;
+  sourceApiVersion?: { version: string; from: string };
 };
 
 const STATUS: Readonly<Record<ReportApp['status'], string>> = {
@@ -37,7 +38,7 @@ export function renderMarkdownReport(apps: readonly ReportApp[], meta: { generat
   for (const a of apps) out.push(`| ${cell(a.name)} | ${cell(a.source)} | ${STATUS[a.status]}${a.reason ? `: ${cell(a.reason)}` : ''} |`);
   for (const a of apps) {
     out.push('', `## ${a.name}: ${STATUS[a.status]}`, '');
-    out.push(`Source: ${a.source}`);
+    out.push(`Source: ${a.source}${a.sourceApiVersion ? `, read at API ${a.sourceApiVersion.version} (${a.sourceApiVersion.from})` : ', API version it was read at unknown'}`);
     if (a.reason) out.push('', a.reason);
     if (a.problems.length) {
       out.push('', '### Problems', '');

@@ -10,3 +10,4 @@ export * from './redact.js';
 export * from './references.js';
 export * from './selection.js';
 export * from './transform.js';
+export * from './report.js';

@@ -34,6 +34,8 @@ import { splitCommaList, splitLines, uniqueNames } from './text.js';
 export type TargetContext = {
   /** alias or username, as messages name the org */
   readonly name: string;
+  /** the source org as messages name it (a shared certificate's warning names both) */
+  readonly sourceName?: string;
   /** the text of each certificate file the mapping names (certificateFiles()), keyed by the path as the mapping writes it */
   readonly certificates?: ReadonlyMap<string, string>;
 };
@@ -313,6 +315,35 @@ function applyCertificate(d: Draft): void {
   d.record(component, field, typeof current === 'string' ? describeCertificate(current) : undefined, describeCertificate(pem), 'certificate', `certificate for ${d.target.name} from ${setting.source}`);
 }
 
+/**
+ * A self-signed JWT certificate carried as it is: the one private key that signed it now logs in
+ * to the source and the target alike. One party holds both orgs' keys; a warning says so and how
+ * to give the target its own certificate through the mapping file. A certificate the mapping
+ * chose for this target, or a CA-issued one, is left alone.
+ */
+function warnSharedSelfSignedCertificate(d: Draft): void {
+  const found = d.text(CERTIFICATE_FIELD);
+  if (!found || isPlaceholder(found.value)) return;
+  if (appSettingsFor(d.mapping, d.eca.name).some((s) => s.name === 'certificate')) return;
+  let info;
+  try {
+    info = parseCertificate(found.value);
+  } catch {
+    return;
+  }
+  if (info.subject !== info.issuer) return;
+  const source = d.target.sourceName ?? 'the source org';
+  const app = d.eca.name;
+  d.problem(
+    'warning',
+    `${app}'s JWT bearer certificate (${info.subject}, self-signed, SHA-256 ${info.fingerprint256}) goes to ${d.target.name} as ${source} has it. ` +
+      `Whoever holds its private key can then get tokens in ${source} and in ${d.target.name} for every user the app admits: one key holder for both orgs, and a key leaked from one org's pipeline opens the other. ` +
+      `To give ${d.target.name} its own certificate, make a key pair for it (openssl req -x509 -newkey rsa:2048 -nodes -keyout ${app}-${d.target.name}.key -out ${app}-${d.target.name}.crt -days 365 -subj "/CN=${app}-${d.target.name}"), ` +
+      `keep the key only where ${d.target.name}'s logins run, and name the certificate in the mapping file: targets.${d.target.name}.apps.${app}.certificate: ${app}-${d.target.name}.crt (a path relative to the mapping file).`,
+    { component: found.component, field: CERTIFICATE_FIELD.field }
+  );
+}
+
 function applyAppSettings(d: Draft): void {
   for (const setting of appSettingsFor(d.mapping, d.eca.name)) {
     if (setting.name === 'certificate') continue;
@@ -363,6 +394,7 @@ export function transformForTarget(eca: Eca, target: TargetContext, mapping: Res
   rewriteCallbackUrls(d);
   rewriteOtherUrls(d);
   applyCertificate(d);
+  warnSharedSelfSignedCertificate(d);
   applyAppSettings(d);
   reportOrgScopedValues(d);
   return { eca: d.eca, changes: d.changes, problems: d.problems };

@@ -260,6 +260,28 @@ describe('migrate/transform: an app made fit for a target org', () => {
       expect(valuesOf(garbage.eca, 'globalOauthSettings')).to.not.have.property('certificate');
     });
 
+    it('warns when a self-signed certificate goes to another org as it is: one key holder for both orgs, and how to give the target its own', () => {
+      const carried = withValues(informatica(), 'globalOauthSettings', { certificate: cert.cert });
+      const r = transformForTarget(carried, { name: 'prod', sourceName: 'dev' }, EMPTY_MAPPING);
+      const warning = r.problems.find((p) => /self-signed/.test(p.message));
+      expect(warning).to.include({ severity: 'warning', app: 'InformaticaCloud', field: 'certificate' });
+      expect(warning?.message)
+        .to.contain('CN=acme-ci-prod')
+        .and.contain('in dev and in prod')
+        .and.contain('openssl req -x509')
+        .and.contain('targets.prod.apps.InformaticaCloud.certificate');
+      // the certificate still goes: a warning, not an error
+      expect(valuesOf(r.eca, 'globalOauthSettings').certificate).to.contain('BEGIN CERTIFICATE');
+    });
+
+    it('does not warn when the mapping names the target’s certificate, or for a placeholder', () => {
+      const carried = withValues(informatica(), 'globalOauthSettings', { certificate: cert.cert });
+      const mapped = transformForTarget(carried, prodFor(), resolveMapping(MAPPING, 'prod'));
+      expect(mapped.problems.filter((p) => /self-signed/.test(p.message))).to.deep.equal([]);
+      const placeholder = withValues(informatica(), 'globalOauthSettings', { certificate: '${JWT_CERT}' });
+      expect(transformForTarget(placeholder, PROD, EMPTY_MAPPING).problems.filter((p) => /self-signed/.test(p.message))).to.deep.equal([]);
+    });
+
     it('takes a certificate given inline', () => {
       const inline = resolveMapping({ default: { apps: { InformaticaCloud: { certificate: cert.cert } } } }, 'prod');
       const result = transformForTarget(source, PROD, inline);
