@@ -78,7 +78,7 @@ export type MigrateInput = {
 /** The stages, in order; the data beside them: target, status. */
 export const MIGRATE_STAGES = ['Retrieving', 'Transforming', 'Checking targets', 'Validating', 'Deploying', 'Verifying'] as const;
 
-type Mapping = { mapping?: MigrationMapping; dir: string };
+export type Mapping = { mapping?: MigrationMapping; dir: string };
 
 /** The exit outcome of a migration (EXIT_CODES.migrate). */
 export function migrateOutcome(r: MigrateResult): keyof typeof EXIT_CODES.migrate {
@@ -133,7 +133,8 @@ export async function migrateApps(input: MigrateInput, onProgress?: OnProgress):
   return result;
 }
 
-async function readMapping(file: string | undefined): Promise<Mapping> {
+/** Reads and checks the mapping file (JSON or YAML); diff and restore read it through this too. */
+export async function readMapping(file: string | undefined): Promise<Mapping> {
   if (!file) return { dir: process.cwd() };
   const text = await readFile(file, 'utf8');
   let parsed: unknown;
