@@ -7,6 +7,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { Connection } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import {
@@ -281,6 +282,13 @@ function outcomeOf(status: MetadataApiDeployStatus, checkOnly: boolean): DeployO
 /** Where deployFromMemory's files live: a path in SDR's virtual tree only, never created on disk. */
 const MEMORY_ROOT = join(tmpdir(), 'eca-deploy-in-memory');
 
+/** SDR's virtual tree, readable as a stream too (the converter streams each file into the zip; SDR 13 leaves stream() unimplemented). */
+class MemoryTree extends VirtualTreeContainer {
+  public stream(fsPath: string): Readable {
+    return Readable.from([this.readFileSync(fsPath)]);
+  }
+}
+
 /** The components as source files in a virtual tree: <root>/<directory>/<name>.<suffix>-meta.xml. */
 function memoryTree(components: readonly Component[]): VirtualTreeContainer {
   const dirs = new Map<string, Array<{ name: string; data: Buffer }>>();
@@ -290,7 +298,7 @@ function memoryTree(components: readonly Component[]): VirtualTreeContainer {
     const [dir, name] = sourceFilePath(kind, c.fullName).split('/');
     dirs.set(dir, [...(dirs.get(dir) ?? []), { name, data: Buffer.from(serializeMetadataXml(c.type, c.values), 'utf8') }]);
   }
-  return new VirtualTreeContainer([
+  return new MemoryTree([
     { dirPath: MEMORY_ROOT, children: [...dirs.keys()] },
     ...[...dirs].map(([dir, children]) => ({ dirPath: join(MEMORY_ROOT, dir), children })),
   ]);
