@@ -186,7 +186,17 @@ async function plan(w: Work): Promise<{ plan: RestorePlan; settings?: Record<str
 }
 
 function describePlan(w: Work, p: RestorePlan): void {
-  w.result.apps = p.apps.map((a) => ({ name: a.name, action: a.action, reason: a.reason, credentials: a.credentials, changes: a.changes.map((c) => ({ ...c, setting: c.setting })) }));
+  w.result.apps = p.apps.map((a) => ({
+    name: a.name,
+    action: a.action,
+    reason: a.reason,
+    credentials: a.credentials,
+    changes: a.changes.map((c) => ({
+      setting: c.setting,
+      ...(c.current === undefined ? {} : { current: c.current }),
+      ...(c.desired === undefined ? {} : { desired: c.desired }),
+    })),
+  }));
   w.result.users = p.users.map((u) => ('problem' in u ? { from: u.from, problem: u.problem } : { from: u.from, to: u.to, rule: u.rule }));
   w.result.problems.push(...p.problems.map((x) => ({ ...(x.app ? { app: x.app } : {}), severity: x.severity, message: x.message })));
   w.result.phases = p.phases.map((ph) => phaseResult(ph, ph.components.length ? 'not-run' : 'nothing-to-do'));

@@ -17,6 +17,7 @@ import sinon from 'sinon';
 import Diff from '../../src/commands/eca/diff.js';
 import Restore from '../../src/commands/eca/restore.js';
 import Snapshot from '../../src/commands/eca/snapshot.js';
+import { restoreSnapshot } from '../../src/operations/restore.js';
 import { ROOT } from '../helpers/paths.js';
 import { loginOrg } from '../helpers/cliAuth.js';
 import { deploySource, type Harness, oauthEca, removeDir, startHarness, writeSourceProject } from '../simulator/harness.js';
@@ -40,6 +41,14 @@ async function failure(run: Promise<unknown>): Promise<Error & { exitCode?: numb
     return e as Error & { exitCode?: number };
   }
   return expect.fail('should have failed');
+}
+
+/** The --json result is what schemas/<name>.json describes. */
+function expectSchema(name: string, result: unknown): void {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schemas', `${name}.json`), 'utf8')) as object);
+  expect(validate(JSON.parse(JSON.stringify(result))), JSON.stringify(validate.errors)).to.equal(true);
 }
 
 async function mint(h: Harness, key: string, secret: string): Promise<{ access_token?: string; error?: string }> {
@@ -68,7 +77,11 @@ describe('sf eca snapshot, diff and restore on the simulator', function () {
       .map((c) => JSON.stringify(c.args))
       .join('\n');
 
+  const maxListeners = process.getMaxListeners();
+
   before(async () => {
+    // sf-plugins-core adds signal listeners on every command run in this process: more than 10 runs here
+    process.setMaxListeners(50);
     h = await startHarness({ orgs: ['dev', 'prod', 'uat'] });
     work = mkdtempSync(join(tmpdir(), 'eca-snapshot-it-'));
     for (const c of oauthEca('Acme_CI', { clientCredentials: true, runAs: 'integration@acme.example.uat' })) h.sim.org('uat').addComponent(c);
@@ -76,6 +89,7 @@ describe('sf eca snapshot, diff and restore on the simulator', function () {
     for (const c of oauthEca('Acme_CI', { clientCredentials: true, runAs: 'integration@acme.example' })) h.sim.org('prod').addComponent(c);
   });
   after(async () => {
+    process.setMaxListeners(maxListeners);
     await h?.close();
     rmSync(work, { recursive: true, force: true });
     delete process.env.ECA_SNAPSHOT_PASSPHRASE;
@@ -104,6 +118,7 @@ describe('sf eca snapshot, diff and restore on the simulator', function () {
     expect(r.credentials).to.deep.equal({ included: false, apps: [] });
     expect(r.org).to.deep.include({ name: 'uat', id: uat.orgId, sandboxName: 'uat' });
     expect(r.removedSecrets.map((s) => s.field)).to.include('consumerSecret');
+    expectSchema('eca-snapshot', r);
 
     expect(statSync(dir).mode & 0o777).to.equal(0o700);
     for (const d of dirsUnder(dir)) expect(statSync(d).mode & 0o777, d).to.equal(0o700);
@@ -227,6 +242,7 @@ describe('sf eca snapshot, diff and restore on the simulator', function () {
       expect(ci?.login?.status).to.equal('verified');
       expect(r.apps.find((a) => a.name === 'Acme_Web')?.login?.status).to.equal('not-provable');
       expect(r.phases.map((p) => `${p.phase}:${p.status}`)).to.deep.equal(['1:deployed', '2:deployed']);
+      expectSchema('eca-restore', r);
       // the deploys that carried the secret were built in memory: no deploy folder was made
       expect(watched.filter((n) => n.startsWith('eca-deploy'))).to.deep.equal([]);
 
@@ -272,6 +288,7 @@ describe('sf eca snapshot, diff and restore on the simulator', function () {
       expect(process.exitCode).to.equal(1);
       expect(r.apps[0].fields.map((f) => [f.setting, f.left, f.right])).to.deep.equal([['oauthPolicies.ipRelaxationPolicyType', 'Enforce', 'BypassUsingIpRange']]);
       expect(r.apps[0].fields[0].rules).to.include('ip-restrictions-relaxed');
+      expectSchema('eca-diff', r);
       stored!.values.ipRelaxationPolicyType = 'Enforce';
     });
 
@@ -341,5 +358,49 @@ describe('sf eca snapshot, diff and restore on the simulator', function () {
     expect(r.phases.map((p) => `${p.phase}:${p.status}`)).to.deep.equal(['1:validated', '2:pending']);
     expect(h.sim.count('soap:deploy')).to.equal(1);
     expect(h.sim.org('uat').component('ExternalClientApplication', 'Dry_App')).to.equal(undefined);
+  });
+
+  describe('outcomes once something is deployed', () => {
+    let dir: string;
+    before(async () => {
+      for (const c of oauthEca('Late_App', { clientCredentials: true, runAs: 'integration@acme.example' })) h.sim.org('prod').addComponent(c);
+      dir = join(work, 'prod-late');
+      const quiet = sinon.createSandbox();
+      stubSfCommandUx(quiet);
+      try {
+        await Snapshot.run(['--target-org', 'prod', '--output-dir', dir, '--json']);
+      } finally {
+        quiet.restore();
+      }
+    });
+    afterEach(() => h.sim.faults.set({}));
+
+    it('the second phase fails after the first was deployed: exit 68, and the result says what is in the org', async () => {
+      h.sim.faults.set({ commitFailure: { count: 1, skip: 1 } });
+      const r = await Restore.run(['--snapshot', dir, '--target-org', 'uat', '--name', 'Late_App', '--json']);
+      expect(r.status).to.equal('partial');
+      expect(process.exitCode).to.equal(68);
+      expect(r.phases.map((p) => `${p.phase}:${p.status}`)).to.deep.equal(['1:deployed', '2:failed']);
+      expect(h.sim.org('uat').component('ExternalClientApplication', 'Late_App')).to.not.equal(undefined);
+      expectSchema('eca-restore', r);
+      // running it again finishes the work: phase 1 is already there
+      h.sim.faults.set({});
+      process.exitCode = undefined;
+      const again = await Restore.run(['--snapshot', dir, '--target-org', 'uat', '--name', 'Late_App', '--json']);
+      expect(again.status, JSON.stringify(again.problems)).to.equal('restored');
+      expect(again.phases.map((p) => `${p.phase}:${p.status}`)).to.deep.equal(['1:nothing-to-do', '2:deployed']);
+      expect(process.exitCode).to.equal(0);
+    });
+
+    it('a deploy still running when the wait ends: in progress (exit 69) with the deploy id and the resume line', async () => {
+      for (const c of oauthEca('Slow_App')) h.sim.org('prod').addComponent(c);
+      const slow = join(work, 'prod-slow');
+      await Snapshot.run(['--target-org', 'prod', '--output-dir', slow, '--json']);
+      h.sim.faults.set({ deployInProgress: true });
+      const r = await restoreSnapshot({ snapshot: slow, org: { name: 'uat' }, names: ['Slow_App'], dryRun: false, passphraseStdin: false, wait: { seconds: 2, minutes: 1 } });
+      expect(r.status).to.equal('in-progress');
+      expect(r.phases[0].status).to.equal('in-progress');
+      expect(r.message).to.match(/sf project deploy resume --job-id 0Af\w+ --target-org uat/);
+    });
   });
 });

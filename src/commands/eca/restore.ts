@@ -81,7 +81,7 @@ export default class Restore extends EcaCommand<RestoreResult> {
     if (mapped.length) {
       this.table({ data: mapped.map((u) => ({ From: u.from, To: u.to ?? '', Rule: u.rule ?? '' })), title: messages.getMessage('title.users'), overflow: 'wrap' });
     }
-    for (const a of r.apps) for (const c of a.changes) this.log(`  ${a.name}: ${c.setting}: ${String(c.current ?? '(not set)')} -> ${String(c.desired ?? '(not set)')}`);
+    for (const a of r.apps.filter((x) => x.action === 'update')) for (const c of a.changes) this.log(`  ${a.name}: ${c.setting}: ${String(c.current ?? '(not set)')} -> ${String(c.desired ?? '(not set)')}`);
     for (const s of r.settings) this.info(`ExternalClientAppSettings.${s.setting}: ${String(s.target ?? '(not set)')} in ${r.target.org}, ${String(s.snapshot ?? '(not set)')} in the snapshot`);
     for (const p of r.problems) (p.severity === 'error' ? this.warn.bind(this) : this.info.bind(this))(`${p.app ? `${p.app}: ` : ''}${p.message}`);
     if (r.status === 'restored' || r.status === 'validated' || r.status === 'unchanged') this.logSuccess(r.message ?? '');
