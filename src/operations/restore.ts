@@ -53,6 +53,8 @@ export type RestoreInput = {
   mapping?: string;
   dryRun: boolean;
   passphraseStdin: boolean;
+  /** restore the apps without the snapshot's keys and secrets (Salesforce generates new ones): no passphrase needed */
+  skipCredentials?: boolean;
   wait: { seconds: number; minutes: number };
   apiVersion?: string;
 };
@@ -126,7 +128,7 @@ export async function restoreSnapshot(input: RestoreInput, onProgress?: OnProgre
   const progress = progressTo(onProgress);
   progress({ stage: RESTORE_STAGES[0], data: { snapshot: input.snapshot } });
   const folder = await readSnapshotFolder(input.snapshot);
-  const vault = folder.manifest.credentials.included ? await openSnapshotVault(folder, await readPassphrase(input.passphraseStdin)) : undefined;
+  const vault = folder.manifest.credentials.included && !input.skipCredentials ? await openSnapshotVault(folder, await readPassphrase(input.passphraseStdin)) : undefined;
   const mappingFile = await readMapping(input.mapping);
 
   progress({ stage: RESTORE_STAGES[1], data: { org: input.org.name } });
@@ -145,7 +147,7 @@ export async function restoreSnapshot(input: RestoreInput, onProgress?: OnProgre
     result: {
       snapshot: {
         dir: relative(process.cwd(), resolve(input.snapshot)) || input.snapshot,
-        orgId: folder.manifest.org.id,
+          orgId: folder.manifest.org.id,
         createdAt: folder.manifest.createdAt,
         credentials: folder.manifest.credentials.included,
       },
@@ -159,6 +161,9 @@ export async function restoreSnapshot(input: RestoreInput, onProgress?: OnProgre
       problems: [],
     },
   };
+  if (folder.manifest.credentials.included && input.skipCredentials) {
+    w.result.problems.push({ severity: 'warning', message: messages.getMessage('warning.SkipCredentials', [session.name]) });
+  }
   const first = await plan(w);
   describePlan(w, first.plan);
   w.result.settings = settingsDrift(folder.settings, first.settings);

@@ -226,14 +226,21 @@ describe('sf eca snapshot, diff and restore on the simulator', function () {
       expect(h.sim.org('uat').component('ExternalClientApplication', 'Acme_Web')).to.equal(undefined);
       expect((await mint(h, before.consumerKey, before.consumerSecret)).error).to.equal('invalid_client_id');
 
+      // a temporary folder of this test's own, watched: other processes share the system's
+      const privateTmp = mkdtempSync(join(work, 'tmp-'));
+      const savedTmp = process.env.TMPDIR;
+      process.env.TMPDIR = privateTmp;
       const watched: string[] = [];
-      const watcher = watch(tmpdir(), (_event, name) => name && watched.push(String(name)));
+      const watcher = watch(privateTmp, (_event, name) => name && watched.push(String(name)));
       let r;
       try {
         r = await Restore.run(['--snapshot', snap(), '--target-org', 'uat', '--json']);
       } finally {
         watcher.close();
+        if (savedTmp === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = savedTmp;
       }
+      expect(watched.some((n) => n.startsWith('eca-retrieve')), 'the watch sees the retrieves').to.equal(true);
       expect(r.status, JSON.stringify(r.problems)).to.equal('restored');
       expect(process.exitCode).to.equal(0);
       expect(r.target.orgId).to.equal(h.sim.org('uat').orgId);
@@ -260,6 +267,15 @@ describe('sf eca snapshot, diff and restore on the simulator', function () {
       expect(h.sim.count('soap:deploy')).to.equal(0);
       expect(h.sim.count('oauth:token')).to.equal(0);
       expect(process.exitCode).to.equal(0);
+    });
+
+    it('--skip-credentials restores without the vault: no passphrase read, keys left for the org to make', async () => {
+      delete process.env.ECA_SNAPSHOT_PASSPHRASE;
+      const r = await Restore.run(['--snapshot', snap(), '--target-org', 'prod', '--skip-credentials', '--dry-run', '--json']);
+      expect(r.status, JSON.stringify(r.problems)).to.equal('validated');
+      expect(r.apps.map((a) => `${a.name}:${a.action}:${a.credentials}`)).to.deep.equal(['Acme_CI:none:none', 'Acme_Web:create:none']);
+      expect(r.users).to.deep.equal([{ from: 'integration@acme.example.uat', to: 'integration@acme.example', rule: 'sandbox-suffix' }]);
+      expect(r.problems.map((p) => p.message).join('\n')).to.contain('--skip-credentials');
     });
 
     it('the snapshot and the restored org differ only by what the refresh brought (production\'s Connected App)', async () => {

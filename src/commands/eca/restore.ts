@@ -22,7 +22,8 @@ export default class Restore extends EcaCommand<RestoreResult> {
     name: Flags.string({ char: 'n', summary: messages.getMessage('flags.name.summary'), multiple: true }),
     mapping: Flags.file({ char: 'm', summary: messages.getMessage('flags.mapping.summary'), exists: true }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
-    'passphrase-stdin': Flags.boolean({ summary: messages.getMessage('flags.passphrase-stdin.summary'), default: false }),
+    'passphrase-stdin': Flags.boolean({ summary: messages.getMessage('flags.passphrase-stdin.summary'), default: false, exclusive: ['skip-credentials'] }),
+    'skip-credentials': Flags.boolean({ summary: messages.getMessage('flags.skip-credentials.summary'), default: false }),
     wait: Flags.duration({ char: 'w', unit: 'minutes', summary: messages.getMessage('flags.wait.summary'), defaultValue: 10, min: 1 }),
     'api-version': Flags.orgApiVersion(),
   };
@@ -50,6 +51,7 @@ export default class Restore extends EcaCommand<RestoreResult> {
           mapping: flags.mapping,
           dryRun: flags['dry-run'],
           passphraseStdin: flags['passphrase-stdin'],
+          skipCredentials: flags['skip-credentials'],
           wait: flags.wait,
           apiVersion: flags['api-version'],
         },
