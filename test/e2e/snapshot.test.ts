@@ -107,6 +107,24 @@ describe('end to end: before and after a sandbox refresh, in the real sf', funct
     expect(broken.status, broken.stdout).to.equal(2);
   });
 
+  it('a Salesforce error with an ErrorId: snapshot 1 with nothing written, diff 2, restore 1 (sf alone: 20)', async () => {
+    const snap = join(sf.home, 'work', 'faulted');
+    sim.faults.set({ errors: [{ match: 'soap:retrieve', status: 500 }] });
+    try {
+      const snapshot = await run(['eca', 'snapshot', '-o', 'prod', '--output-dir', snap, '--json']);
+      expect(snapshot.status, snapshot.stdout).to.equal(1);
+      expect(snapshot.json?.name).to.equal('RequestFailedError');
+      expect(() => readdirSync(snap)).to.throw();
+      const diff = await run(['eca', 'diff', '--source-org', 'prod', '--target-org', 'uat', '--json']);
+      expect(diff.status, diff.stdout).to.equal(2);
+      const restore = await run(['eca', 'restore', '--snapshot', join(sf.home, 'work', 'snap'), '-o', 'uat', '--json'], { ECA_SNAPSHOT_PASSPHRASE: PASSPHRASE });
+      expect(restore.status, restore.stdout).to.equal(1);
+      expect(restore.json?.message).to.contain('in uat');
+    } finally {
+      sim.faults.set({});
+    }
+  });
+
   it('no secret and no passphrase in any output or in the trace log', () => {
     const logs = filesUnder(join(sf.home, '.sf')).filter((f) => f.endsWith('.log'));
     expect(logs.length).to.be.greaterThan(0);
