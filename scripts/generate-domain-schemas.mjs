@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 // Writes the JSON Schemas of documents and results that domain types describe (not a command's
-// <Name>Result, which generate-result-schemas.mjs covers): the snapshot manifest (snapshot.json)
-// and the result of `sf eca diff --json`. Run after changing one of these types:
+// <Name>Result, which generate-result-schemas.mjs covers): the snapshot manifest (snapshot.json).
+// The result of `sf eca diff --json` (schemas/eca-diff.json) comes from the command's DiffResult
+// through generate-result-schemas.mjs. Run after changing one of these types:
 //   node scripts/generate-domain-schemas.mjs
 // A unit test runs it with --check and fails when a schema is stale.
-// When src/commands/eca/diff.ts lands and exports DiffResult, drop the eca-diff entry here:
-// generate-result-schemas.mjs then writes schemas/eca-diff.json from the command.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +15,6 @@ const check = process.argv.includes('--check');
 
 const SCHEMAS = [
   { source: 'src/domain/snapshot/manifest.ts', type: 'SnapshotManifest', out: 'schemas/eca-snapshot-manifest.json' },
-  { source: 'src/domain/drift/result.ts', type: 'DiffResult', out: 'schemas/eca-diff.json' },
 ];
 
 let stale = 0;

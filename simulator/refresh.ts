@@ -54,6 +54,17 @@ function sandboxUsername(registry: Registry, sandbox: OrgState, base: string, sa
   return candidate;
 }
 
+/** Every string value that is a copied user's username (case-insensitive), as the renamed user's. */
+function renameUsers(value: unknown, renamed: Readonly<Record<string, string>>): unknown {
+  if (typeof value === 'string') {
+    const hit = Object.keys(renamed).find((u) => u.toLowerCase() === value.toLowerCase());
+    return hit ? renamed[hit] : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => renameUsers(v, renamed));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renameUsers(v, renamed)]));
+  return value;
+}
+
 export function refreshSandbox(registry: Registry, alias: string, opts: RefreshOptions = {}): RefreshOutcome {
   const org = registry.org(alias);
   if (!org.isSandbox) throw new Error(`org ${alias} is not a sandbox: only a sandbox can be refreshed`);
@@ -105,8 +116,9 @@ export function refreshSandbox(registry: Registry, alias: string, opts: RefreshO
   }
   org.cliUsername = org.users.find((u) => u.id === sourceCliUser.id)?.username ?? org.users[0].username;
 
+  // metadata refers to users by record (ids are kept), so copied components name the renamed users
   org.components.clear();
-  for (const c of components) org.components.set(`${c.type}:${c.fullName}`, c);
+  for (const c of components) org.components.set(`${c.type}:${c.fullName}`, { ...c, values: renameUsers(c.values, renamedUsers) as StoredComponent['values'] });
   org.credentials.clear();
   for (const [owner, creds] of credentials) org.credentials.set(owner, creds);
   org.oauthTokens.length = 0;

@@ -100,7 +100,7 @@ export type MigrateInput = {
 /** The stages, in order; the data beside them: target, status. */
 export const MIGRATE_STAGES = ['Retrieving', 'Transforming', 'Checking targets', 'Validating', 'Deploying', 'Verifying'] as const;
 
-type Mapping = { mapping?: MigrationMapping; dir: string };
+export type Mapping = { mapping?: MigrationMapping; dir: string };
 
 const DONE: ReadonlySet<TargetOutcome['status']> = new Set(['deployed', 'validated', 'unchanged', 'written']);
 
@@ -265,7 +265,8 @@ function notStarted(org: string, why: 'fail-fast' | 'interrupted'): TargetOutcom
   return { org, orgId: '', status: 'not-started', message: messages.getMessage(why === 'fail-fast' ? 'target.notStartedFailFast' : 'target.notStartedInterrupted'), apps: [], missing: [], problems: [] };
 }
 
-async function readMapping(file: string | undefined): Promise<Mapping> {
+/** Reads and checks the mapping file (JSON or YAML); diff and restore read it through this too. */
+export async function readMapping(file: string | undefined): Promise<Mapping> {
   if (!file) return { dir: process.cwd() };
   const text = await readFile(file, 'utf8');
   let parsed: unknown;

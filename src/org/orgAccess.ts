@@ -7,11 +7,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { Connection } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import {
   ComponentSet,
   RequestStatus,
+  VirtualTreeContainer,
   ZipTreeContainer,
   type DeployMessage,
   type FileProperties,
@@ -183,8 +185,9 @@ export class OrgAccess {
     try {
       for (const c of components) {
         const kind = sourceLayoutOf(c.type);
-        if (!kind) throw new Error(`no source layout for ${c.type}`);
-        const file = join(root, sourceFilePath(kind, c.fullName));
+        const rel = kind ? sourceFilePath(kind, c.fullName) : settingsSourcePath(c);
+        if (!rel) throw new Error(`no source layout for ${c.type}`);
+        const file = join(root, rel);
         await mkdir(dirname(file), { recursive: true });
         await writeFile(file, serializeMetadataXml(c.type, c.values));
       }
@@ -208,6 +211,34 @@ export class OrgAccess {
     return outcomeOf(status, options.checkOnly);
   }
 
+  /**
+   * Deploys like deploy(), with the source files built in memory (SDR's VirtualTreeContainer, then
+   * its in-memory zip) instead of a temporary folder: for components that carry a secret (a
+   * consumer secret restored from a snapshot's vault), which must never touch the disk.
+   */
+  public async deployFromMemory(components: readonly Component[], options: { checkOnly: boolean } & PollOptions): Promise<DeployOutcome> {
+    try {
+      const set = ComponentSet.fromSource({ fsPaths: [MEMORY_ROOT], tree: memoryTree(components) });
+      set.apiVersion = this.apiVersion;
+      set.sourceApiVersion = this.apiVersion;
+      const op = await set.deploy({
+        usernameOrConnection: this.conn,
+        apiOptions: { checkOnly: options.checkOnly, rollbackOnError: true, singlePackage: true, ignoreWarnings: false },
+      });
+      let status: MetadataApiDeployStatus;
+      try {
+        status = (await op.pollStatus({ frequency: Duration.milliseconds(options.frequencyMs ?? 500), timeout: durationSeconds(options.timeoutSeconds ?? 600) })).response;
+      } catch (e) {
+        if (e instanceof Error && /timeout|timed out/i.test(`${e.name} ${e.message}`) && op.id) throw new DeployTimeoutError(op.id);
+        throw e;
+      }
+      return outcomeOf(status, options.checkOnly);
+    } catch (e) {
+      if (e instanceof DeployTimeoutError) throw e;
+      throw orgRequestError(e, options.checkOnly ? 'The check-only deploy' : 'The deploy', this.orgName);
+    }
+  }
+
   /** Reads the status of a deploy started earlier (a resumed `--wait`). */
   public async deployStatus(jobId: string, checkOnly: boolean): Promise<DeployOutcome> {
     try {
@@ -228,6 +259,12 @@ export class OrgAccess {
   }
 }
 
+/** A Settings component (root ExternalClientAppSettings, member ExternalClientApp) in source format. */
+function settingsSourcePath(c: Component): string | undefined {
+  const m = /^(\w+)Settings$/.exec(c.type);
+  return m && m[1] === c.fullName ? `settings/${c.fullName}.settings-meta.xml` : undefined;
+}
+
 function outcomeOf(status: MetadataApiDeployStatus, checkOnly: boolean): DeployOutcome {
   const details = status.details ?? {};
   return {
@@ -240,6 +277,31 @@ function outcomeOf(status: MetadataApiDeployStatus, checkOnly: boolean): DeployO
       .filter((s) => s.componentType && s.componentType !== 'Package')
       .map((s) => ({ type: s.componentType as string, fullName: s.fullName, created: truthy(s.created), changed: truthy(s.changed) })),
   };
+}
+
+/** Where deployFromMemory's files live: a path in SDR's virtual tree only, never created on disk. */
+const MEMORY_ROOT = join(tmpdir(), 'eca-deploy-in-memory');
+
+/** SDR's virtual tree, readable as a stream too (the converter streams each file into the zip; SDR 13 leaves stream() unimplemented). */
+class MemoryTree extends VirtualTreeContainer {
+  public stream(fsPath: string): Readable {
+    return Readable.from([this.readFileSync(fsPath)]);
+  }
+}
+
+/** The components as source files in a virtual tree: <root>/<directory>/<name>.<suffix>-meta.xml. */
+function memoryTree(components: readonly Component[]): VirtualTreeContainer {
+  const dirs = new Map<string, Array<{ name: string; data: Buffer }>>();
+  for (const c of components) {
+    const kind = sourceLayoutOf(c.type);
+    if (!kind) throw new Error(`no source layout for ${c.type}`);
+    const [dir, name] = sourceFilePath(kind, c.fullName).split('/');
+    dirs.set(dir, [...(dirs.get(dir) ?? []), { name, data: Buffer.from(serializeMetadataXml(c.type, c.values), 'utf8') }]);
+  }
+  return new MemoryTree([
+    { dirPath: MEMORY_ROOT, children: [...dirs.keys()] },
+    ...[...dirs].map(([dir, children]) => ({ dirPath: join(MEMORY_ROOT, dir), children })),
+  ]);
 }
 
 function listZip(zip: ZipTreeContainer, dir: string): string[] {

@@ -137,11 +137,14 @@ export type ValidatedDeploy = {
 export async function validateThenDeploy(
   access: OrgAccess,
   components: readonly Component[],
-  options: { dryRun?: boolean; timeoutSeconds?: number; onValidated?: (validation: DeployOutcome) => void } = {}
+  options: { dryRun?: boolean; timeoutSeconds?: number; onValidated?: (validation: DeployOutcome) => void; inMemory?: boolean } = {}
 ): Promise<ValidatedDeploy> {
-  const validation = await access.deploy(components, { checkOnly: true, timeoutSeconds: options.timeoutSeconds });
+  // inMemory: the files never touch the disk (components that carry a secret)
+  const deploy = (checkOnly: boolean): Promise<DeployOutcome> =>
+    options.inMemory ? access.deployFromMemory(components, { checkOnly, timeoutSeconds: options.timeoutSeconds }) : access.deploy(components, { checkOnly, timeoutSeconds: options.timeoutSeconds });
+  const validation = await deploy(true);
   if (!validation.success || options.dryRun) return { validation };
   options.onValidated?.(validation);
-  const deployment = await access.deploy(components, { checkOnly: false, timeoutSeconds: options.timeoutSeconds });
+  const deployment = await deploy(false);
   return { validation, deployment };
 }

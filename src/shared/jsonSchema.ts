@@ -9,9 +9,10 @@
 import { readFile } from 'node:fs/promises';
 import { type ConfigValidation, type PolicyConfig, policyFileErrors } from '../domain/policy/config.js';
 import { type MappingValidation, mappingFileErrors, type MigrationMapping } from '../domain/migrate/mapping.js';
-import type { DocumentError, SchemaIssue } from '../domain/schemaIssues.js';
+import { type DocumentError, type SchemaIssue, typeWords, uniqueErrors } from '../domain/schemaIssues.js';
+import type { SnapshotManifest } from '../domain/snapshot/manifest.js';
 
-export type SchemaName = 'eca-policy-file' | 'eca-migrate-mapping';
+export type SchemaName = 'eca-policy-file' | 'eca-migrate-mapping' | 'eca-snapshot-manifest';
 
 type AjvError = {
   instancePath: string;
@@ -127,4 +128,29 @@ export async function validatePolicyFile(doc: unknown, text?: string): Promise<C
 export async function validateMappingFile(doc: unknown, text?: string): Promise<MappingValidation> {
   const errors = mappingFileErrors(await schemaIssues('eca-migrate-mapping', doc), doc);
   return errors.length ? { ok: false, errors: await withLines(errors, text) } : { ok: true, mapping: doc as MigrationMapping };
+}
+
+/** A schema issue in plain words, for documents the plugin writes itself (snapshot.json): no hints, just what is wrong. */
+function plainIssue(i: SchemaIssue): DocumentError {
+  const p = i.params;
+  switch (i.keyword) {
+    case 'required':
+      return { path: i.path, message: `"${String(p.missingProperty)}" is missing` };
+    case 'additionalProperties':
+      return { path: i.path, message: 'is not a field of this document' };
+    case 'type':
+      return { path: i.path, message: `must be ${typeWords(p.type)}` };
+    case 'enum':
+    case 'const':
+      return { path: i.path, message: `must be ${JSON.stringify(p.allowedValues ?? p.allowedValue)}` };
+    default:
+      return { path: i.path, message: `does not match the schema (${i.keyword}${p && Object.keys(p).length ? ` ${JSON.stringify(p)}` : ''})` };
+  }
+}
+
+/** Checks a parsed snapshot.json against schemas/eca-snapshot-manifest.json (the file a snapshot writes and diff and restore read). */
+export async function validateSnapshotManifest(doc: unknown, text?: string): Promise<{ ok: true; manifest: SnapshotManifest } | { ok: false; errors: DocumentError[] }> {
+  const issues = await schemaIssues('eca-snapshot-manifest', doc);
+  if (issues.length === 0) return { ok: true, manifest: doc as SnapshotManifest };
+  return { ok: false, errors: await withLines(uniqueErrors(issues.map(plainIssue)), text) };
 }

@@ -42,6 +42,8 @@ describe('simulator: sandbox refresh', () => {
     expect(uat.component('ExternalClientApplication', 'Vendor_Sync')?.manageableState).to.equal('installed');
     expect(uat.component('ConnectedApp', 'Legacy_Integration')).not.to.equal(undefined);
     expect(uat.credentials.get('ca:Legacy_Integration')?.consumerKey).to.equal(h.sim.org('prod').credentials.get('ca:Legacy_Integration')?.consumerKey);
+    // the copied Connected App runs as the renamed user (user ids are kept)
+    expect((uat.component('ConnectedApp', 'Legacy_Integration')?.values.oauthConfig as { oauthClientCredentialUser?: string }).oauthClientCredentialUser).to.equal('integration@acme.example.uat');
     // settings are production's again
     expect(uat.settings.enableClientSecretInRestApiAccess).to.equal(false);
 
