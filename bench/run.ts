@@ -18,6 +18,7 @@ import { startSimulator, type Simulator } from '../simulator/server.js';
 import { createCliHome, loginOrg, removeCliHome, useCliHome } from '../test/helpers/cliAuth.js';
 import { BIN, ROOT } from '../test/helpers/paths.js';
 import { SfCli } from '../test/helpers/sfCli.js';
+import { orgReadBench } from './orgRead.js';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const SIZES = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map(Number);
@@ -114,6 +115,7 @@ async function main(): Promise<void> {
   table('sf eca list (org with N apps)', ['apps', 'requests', 'retrieve', 'retrieve polls', 'queries', 'wall time', 'peak RSS'], listRows);
   table('sf eca policy check --target-org (org with N apps)', ['apps', 'requests', 'retrieve', 'queries', 'wall time', 'peak RSS', 'exit'], checkRows);
   sim.faults.set({});
+  await orgReadBench({ sim, alias: `b${Math.max(...SIZES)}`, apps: Math.max(...SIZES), local: apps(Math.max(...SIZES), 'Local'), latencyMs: LATENCY_MS });
 
   // local policy check of 1,000 apps against `sf project convert source` reading the same files
   const n = Math.max(...SIZES);
