@@ -1,7 +1,7 @@
 /**
- * One Metadata API retrieve (`retrieve`, then `checkRetrieveStatus` until done) through the CLI's
- * connection (jsforce, the client SDR itself calls), returning the zip in memory with the file
- * properties the org reports.
+ * One Metadata API retrieve (`retrieve` through jsforce, the client SDR itself calls, then
+ * `checkRetrieveStatus` until done, read as text by ./retrieveStatus.ts), returning the zip in
+ * memory with the file properties the org reports.
  *
  * A read needs nothing more: the members are known types (wildcards or names) and the zip is read
  * in memory (./retrieveZip.ts). Going through SDR's ComponentSet cost a read of 1,000 apps about
@@ -14,6 +14,7 @@
  */
 import { type Connection, PollingClient, SfError } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
+import { checkRetrieveStatus, type RetrieveStatus } from './retrieveStatus.js';
 
 export type RetrieveMember = { type: string; fullName: string };
 
@@ -30,25 +31,10 @@ export type RetrievedZip = { id: string; zip: Buffer; fileProperties: RetrievedF
 
 export type RetrievePoll = { frequencyMs?: number; timeoutSeconds?: number };
 
-type RetrieveStatus = {
-  id: string;
-  done: boolean | string;
-  status: string;
-  success?: boolean | string;
-  zipFile?: string;
-  fileProperties?: RetrievedFileProperties | RetrievedFileProperties[];
-  messages?: { fileName?: string; problem: string } | Array<{ fileName?: string; problem: string }>;
-};
 
 /** How many failed status checks in a row are tolerated (network blips, an unparseable answer). */
 const TRANSIENT_RETRIES = 5;
-const TRANSIENT = /ETIMEDOUT|ENOTFOUND|ECONNRESET|socket hang up|ERROR_HTTP_50[234]|JsonParseError/;
-
-function asArray<T>(v: T | T[] | undefined | null): T[] {
-  return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
-}
-
-const truthy = (v: unknown): boolean => v === true || v === 'true';
+const TRANSIENT = /ETIMEDOUT|ENOTFOUND|ECONNRESET|socket hang up|ERROR_HTTP_50[234]|UnexpectedRetrieveStatus/;
 
 /** The package manifest of a retrieve: types by name, members sorted, as package.xml lists them. */
 export function retrieveManifest(members: readonly RetrieveMember[], version: string): { types: Array<{ name: string; members: string[] }>; version: string } {
@@ -73,9 +59,9 @@ export async function retrieveZip(conn: Connection, apiVersion: string, members:
     timeout: Duration.seconds(poll.timeoutSeconds ?? 600),
     poll: async () => {
       try {
-        const status = (await conn.metadata.checkRetrieveStatus(id)) as unknown as RetrieveStatus;
+        const status = await checkRetrieveStatus(conn, id);
         failures = 0;
-        return { completed: truthy(status.done), payload: status };
+        return { completed: status.done, payload: status };
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e));
         const text = `${err.name} ${(err as { errorCode?: string }).errorCode ?? ''} ${err.message}`;
@@ -94,10 +80,16 @@ export async function retrieveZip(conn: Connection, apiVersion: string, members:
     throw wrapped;
   }
   if (status.status !== 'Succeeded' || !status.zipFile) {
-    const problems = asArray(status.messages)
-      .map((m) => m.problem)
-      .join('; ');
+    const problems = status.messages.map((m) => m.problem).join('; ');
     throw new Error(`retrieve ${status.id ?? id} ${status.status}${problems ? `: ${problems}` : ''}`);
   }
-  return { id, zip: Buffer.from(status.zipFile, 'base64'), fileProperties: asArray(status.fileProperties) };
+  const fileProperties = status.fileProperties.map((p) => ({
+    fileName: p.fileName ?? '',
+    fullName: p.fullName ?? '',
+    type: p.type ?? '',
+    id: p.id ?? undefined,
+    namespacePrefix: p.namespacePrefix,
+    manageableState: p.manageableState,
+  }));
+  return { id, zip: Buffer.from(status.zipFile, 'base64'), fileProperties };
 }
