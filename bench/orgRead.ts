@@ -226,10 +226,12 @@ export async function orgReadBench(o: OrgReadBenchOptions): Promise<void> {
       mkdirSync(join(file, '..'), { recursive: true });
       writeFileSync(file, serializeMetadataXml(c.type, c.values));
     }
-    const convert = ['project', 'convert', 'source', '--source-dir', 'force-app', '--output-dir', 'mdapi-out', '--json'];
     const localCheck = ['eca', 'policy', 'check', '--source-dir', 'force-app', '--fail-on', 'none', '--json'];
+    let outputs = 0;
     const runConvert = async (profileDir?: string): Promise<Run> => {
-      rmSync(join(project, 'mdapi-out'), { recursive: true, force: true });
+      // a new folder each time, as a user converts into; the previous one is removed untimed
+      rmSync(join(project, `mdapi-${outputs}`), { recursive: true, force: true });
+      const convert = ['project', 'convert', 'source', '--source-dir', 'force-app', '--output-dir', `mdapi-${++outputs}`, '--json'];
       return check(await sf(convert, env, project, profileDir), 'sf project convert source');
     };
     const runLocal = async (profileDir?: string): Promise<Run> => check(await sf(localCheck, env, project, profileDir), 'sf eca policy check --source-dir');
