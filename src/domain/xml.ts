@@ -81,7 +81,7 @@ const fieldIndex = new Map<string, Map<string, FieldSpec>>();
 function fieldOf(typeName: string, name: string): FieldSpec | undefined {
   let fields = fieldIndex.get(typeName);
   if (!fields) {
-    fields = new Map((typeSpec(typeName)?.fields ?? []).map((f) => [f.name, fieldSpec(typeName, f.name) as FieldSpec]));
+    fields = new Map((typeSpec(typeName)?.fields ?? []).map((f) => [f.name, f]));
     fieldIndex.set(typeName, fields);
   }
   return fields.get(name);
