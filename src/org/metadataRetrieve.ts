@@ -12,7 +12,7 @@
  * while polling is a MetadataTransferError "Metadata API request failed: ...". Polling tolerates
  * up to five transient failures in a row (network errors, HTTP 502/503/504, an unparseable answer).
  */
-import { type Connection, PollingClient, SfError } from '@salesforce/core';
+import { type Connection, Lifecycle, PollingClient, SfError } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { checkRetrieveStatus, type RetrieveStatus } from './retrieveStatus.js';
 
@@ -50,6 +50,12 @@ export function retrieveManifest(members: readonly RetrieveMember[], version: st
  * the zip. Throws when the retrieve does not succeed.
  */
 export async function retrieveZip(conn: Connection, apiVersion: string, members: readonly RetrieveMember[], poll: RetrievePoll = {}): Promise<RetrievedZip> {
+  // as SDR does: never call the Metadata API at a version above the org's (cached by the CLI)
+  const max = await conn.retrieveMaxApiVersion();
+  if (Number.parseFloat(conn.getApiVersion()) > Number.parseFloat(max)) {
+    await Lifecycle.getInstance().emitWarning(`The requested API version (${conn.getApiVersion()}) is higher than the org supports.  Using ${max}.`);
+    conn.setApiVersion(max);
+  }
   const request = { apiVersion: conn.getApiVersion(), singlePackage: true, unpackaged: retrieveManifest(members, apiVersion) };
   const { id } = await conn.metadata.retrieve(request as unknown as Parameters<Connection['metadata']['retrieve']>[0]);
   let failures = 0;

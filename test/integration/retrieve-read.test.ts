@@ -10,6 +10,7 @@ import { ecaComponents } from '../../src/domain/model.js';
 import { retrieveManifest } from '../../src/org/metadataRetrieve.js';
 import { OrgAccess } from '../../src/org/orgAccess.js';
 import { checkRetrieveStatus } from '../../src/org/retrieveStatus.js';
+import { loginOrg } from '../helpers/cliAuth.js';
 import { type Harness, startHarness } from '../simulator/harness.js';
 
 const ECA_TYPES = ['ExternalClientApplication', 'ExtlClntAppOauthSettings', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies'];
@@ -68,6 +69,21 @@ describe('reading a retrieve', function () {
       }
     });
   }
+
+  it('calls the Metadata API no higher than the org supports, as SDR does', async () => {
+    h.sim.addOrg({
+      alias: 'older',
+      apiVersion: '60.0',
+      users: [{ username: 'admin@older.read.acme.example', lastName: 'Admin', profile: 'System Administrator' }],
+      components: ecaComponents(buildEca({ name: 'Older', contactEmail: 'a@acme.example', apiVersion: 60, template: 'web-app', callbackUrls: ['https://x.acme.example/cb'] }).eca),
+    });
+    await loginOrg(h.home, h.sim, 'older');
+    const conn = await h.connection('older');
+    conn.setApiVersion('62.0');
+    const components = await new OrgAccess(conn, '60.0').retrieve([{ type: 'ExternalClientApplication', fullName: '*' }], { frequencyMs: 20 });
+    expect(components.map((c) => c.fullName)).to.deep.equal(['Older']);
+    expect(conn.getApiVersion()).to.equal('60.0');
+  });
 
   it('refreshes an expired session during a status check, as jsforce does', async () => {
     const conn = await h.connection('mixed');
