@@ -6,7 +6,8 @@ import { startSimulator, type Simulator } from '../simulator/server.js';
 import { createCliHome, loginOrg, removeCliHome, useCliHome } from '../test/helpers/cliAuth.js';
 import { BIN } from '../test/helpers/paths.js';
 import { fmt, table, timed } from './lib/measure.js';
-import { orgSeed } from './lib/seed.js';
+import { apps, orgSeed } from './lib/seed.js';
+import { orgReadBench } from './orgRead.js';
 
 export async function orgReads(options: { latencyMs: number; sizes: number[] }): Promise<void> {
   const { latencyMs, sizes } = options;
@@ -41,6 +42,9 @@ export async function orgReads(options: { latencyMs: number; sizes: number[] }):
     }
     table('sf eca list (org with N apps)', ['apps', 'requests', 'retrieve', 'retrieve polls', 'queries', 'wall time', 'peak RSS'], listRows);
     table('sf eca policy check --target-org (org with N apps)', ['apps', 'requests', 'retrieve', 'queries', 'wall time', 'peak RSS', 'exit'], checkRows);
+    // side by side with the official CLI in the same run (issue 17): bench/orgRead.ts
+    const n = Math.max(...sizes);
+    await orgReadBench({ sim, alias: `b${n}`, apps: n, local: apps(n, 'Local'), latencyMs });
   } finally {
     restore();
     sim.faults.set({});

@@ -3,7 +3,7 @@
  * (the library SDR uses), driven by the schema: element order, booleans, numbers and repeated
  * elements come from the WSDL knowledge in ./schema, never from the document's own shape.
  */
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLBuilder, type XMLMetaData, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { fieldKind, fieldSpec, type FieldSpec, typeSpec } from './schema/index.js';
 
 export const METADATA_NS = 'http://soap.sforce.com/2006/04/metadata';
@@ -112,7 +112,7 @@ type OrderedNode = { [tag: string]: OrderedNode[] | string | Record<string, stri
   '#text'?: string;
 };
 
-const parser = new XMLParser({
+const parserOptions = {
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -122,7 +122,15 @@ const parser = new XMLParser({
   processEntities: true,
   htmlEntities: false,
   commentPropName: '#comment',
-});
+  // no callbacks read a path: hand them the matcher instead of a string built for every tag
+  jPath: false,
+} as const;
+/** Values only (an org's files): no positions to record. */
+const parser = new XMLParser(parserOptions);
+/** Values and where each element starts: the parser records each start tag's offset as it goes. */
+const locatingParser = new XMLParser({ ...parserOptions, captureMetaData: true });
+// typed Symbol (the wrapper) by the library; it is the primitive symbol at run time
+const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
 
 const builder = new XMLBuilder({
   format: true,
@@ -134,53 +142,59 @@ const builder = new XMLBuilder({
 });
 
 function tagOf(node: OrderedNode): string | undefined {
-  return Object.keys(node).find((k) => k !== ':@');
+  for (const k in node) if (k !== ':@') return k;
+  return undefined;
 }
 
-/** Line and column of every start tag, in document order (comments, CDATA, PIs skipped). */
-function startTagPositions(xml: string): Array<{ line: number; column: number }> {
-  const positions: Array<{ line: number; column: number }> = [];
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < xml.length; i++) {
-    const ch = xml[i];
-    if (ch === '\n') {
-      line++;
-      lineStart = i + 1;
-      continue;
-    }
-    if (ch !== '<') continue;
-    const skipTo = (end: string): void => {
-      const j = xml.indexOf(end, i);
-      const stop = j < 0 ? xml.length : j + end.length;
-      for (let k = i; k < stop; k++) {
-        if (xml[k] === '\n') {
-          line++;
-          lineStart = k + 1;
-        }
-      }
-      i = stop - 1;
-    };
-    if (xml.startsWith('<!--', i)) skipTo('-->');
-    else if (xml.startsWith('<![CDATA[', i)) skipTo(']]>');
-    else if (xml[i + 1] === '?' || xml[i + 1] === '!') skipTo('>');
-    else if (xml[i + 1] !== '/') positions.push({ line, column: i - lineStart + 1 });
+/** A type's fields by name, built once per type (every element of every file asks). */
+const fieldIndex = new Map<string, Map<string, FieldSpec>>();
+function fieldOf(typeName: string, name: string): FieldSpec | undefined {
+  let fields = fieldIndex.get(typeName);
+  if (!fields) {
+    fields = new Map((typeSpec(typeName)?.fields ?? []).map((f) => [f.name, f]));
+    fieldIndex.set(typeName, fields);
   }
-  return positions;
+  return fields.get(name);
+}
+
+/**
+ * Line and column of an offset, from the offsets of the document's line breaks (computed once, on
+ * the first element that asks).
+ */
+class LineIndex {
+  private breaks: number[] | undefined;
+  public constructor(private readonly text: string) {}
+
+  public position(offset: number | undefined): { line: number; column: number } {
+    if (offset === undefined) return { line: 0, column: 0 };
+    if (!this.breaks) {
+      this.breaks = [];
+      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) this.breaks.push(i);
+    }
+    let low = 0;
+    let high = this.breaks.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.breaks[mid] < offset) low = mid + 1;
+      else high = mid;
+    }
+    return { line: low + 1, column: offset - (low === 0 ? 0 : this.breaks[low - 1] + 1) + 1 };
+  }
 }
 
 function textOf(children: OrderedNode[]): string {
-  return children
-    .filter((c) => tagOf(c) === '#text')
-    .map((c) => String(c['#text'] ?? ''))
-    .join('');
+  let text = '';
+  for (const c of children) if (tagOf(c) === '#text') text += String(c['#text'] ?? '');
+  return text;
+}
+
+function isElement(node: OrderedNode): boolean {
+  const tag = tagOf(node);
+  return tag !== undefined && tag !== '#text' && tag !== '#comment';
 }
 
 function elementChildren(children: OrderedNode[]): OrderedNode[] {
-  return children.filter((c) => {
-    const tag = tagOf(c);
-    return tag !== undefined && tag !== '#text' && tag !== '#comment';
-  });
+  return children.filter(isElement);
 }
 
 /** Converts one element's text by its schema type; text that does not fit stays a string. */
@@ -201,30 +215,30 @@ function scalar(text: string, field: FieldSpec | undefined): MetadataValue {
 function readElements(
   nodes: OrderedNode[],
   typeName: string | undefined,
-  positions: Array<{ line: number; column: number }>,
-  cursor: { index: number }
+  lines: LineIndex | undefined
 ): { values: MetadataValues; elements: ElementPosition[] } {
   const values: MetadataValues = {};
   const elements: ElementPosition[] = [];
-  for (const node of elementChildren(nodes)) {
+  for (const node of nodes) {
+    if (!isElement(node)) continue;
     const name = tagOf(node) as string;
-    const pos = positions[cursor.index++] ?? { line: 0, column: 0 };
     const children = (node[name] as OrderedNode[] | undefined) ?? [];
-    const field = typeName ? fieldSpec(typeName, name) : undefined;
-    const nested = elementChildren(children);
+    const field = typeName ? fieldOf(typeName, name) : undefined;
     let value: MetadataValue;
     let childPositions: ElementPosition[] = [];
-    const complex = field ? fieldKind(field) === 'complex' : nested.length > 0;
+    const complex = field ? fieldKind(field) === 'complex' : children.some(isElement);
     if (complex) {
-      const inner = readElements(children, field?.type, positions, cursor);
+      const inner = readElements(children, field?.type, lines);
       value = inner.values;
       childPositions = inner.elements;
     } else {
-      // a scalar field that (wrongly) holds elements: keep its text, skip the positions inside
-      cursor.index += countElements(nested);
+      // a scalar field that (wrongly) holds elements: keep its text, no positions inside
       value = scalar(textOf(children), field);
     }
-    elements.push({ name, line: pos.line, column: pos.column, children: childPositions });
+    if (lines) {
+      const pos = lines.position((node as unknown as Record<symbol, XMLMetaData | undefined>)[META]?.startIndex);
+      elements.push({ name, line: pos.line, column: pos.column, children: childPositions });
+    }
     const existing = values[name];
     if (field?.list) {
       values[name] = [...((existing as MetadataValue[] | undefined) ?? []), value];
@@ -238,28 +252,21 @@ function readElements(
   return { values, elements };
 }
 
-function countElements(nodes: OrderedNode[]): number {
-  let n = 0;
-  for (const node of nodes) {
-    const name = tagOf(node) as string;
-    n += 1 + countElements(elementChildren((node[name] as OrderedNode[] | undefined) ?? []));
-  }
-  return n;
-}
-
 /**
  * Reads a metadata file. Throws MetadataXmlError (with line and column) when the XML is not
  * well formed or has no single root element, has a DOCTYPE (MetadataDoctypeError), or holds a
- * character XML 1.0 forbids (MetadataInvalidCharacterError).
+ * character XML 1.0 forbids (MetadataInvalidCharacterError). The document is parsed once; with
+ * `positions: false` (files read for their values only, such as an org's) `elements` is empty.
  */
-export function parseMetadataXml(xml: string): ParsedMetadata {
+export function parseMetadataXml(xml: string, options: { positions?: boolean } = {}): ParsedMetadata {
   const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
   refuseHostileInput(text);
   const check = XMLValidator.validate(text);
   if (check !== true) {
     throw new MetadataXmlError(check.err.msg, check.err.line, check.err.col);
   }
-  const doc = parser.parse(text) as OrderedNode[];
+  const locate = options.positions !== false;
+  const doc = (locate ? locatingParser : parser).parse(text) as OrderedNode[];
   const roots = elementChildren(doc).filter((n) => !(tagOf(n) ?? '').startsWith('?'));
   if (roots.length !== 1) {
     throw new MetadataXmlError(`expected one root element, found ${roots.length}`, 1, 1);
@@ -267,13 +274,10 @@ export function parseMetadataXml(xml: string): ParsedMetadata {
   const root = roots[0];
   const type = tagOf(root) as string;
   const attrs = (root[':@'] ?? {}) as Record<string, string>;
-  const positions = startTagPositions(text);
-  const cursor = { index: 1 }; // positions[0] is the root
   const { values, elements } = readElements(
     (root[type] as OrderedNode[] | undefined) ?? [],
     typeSpec(type) ? type : undefined,
-    positions,
-    cursor
+    locate ? new LineIndex(text) : undefined
   );
   return { type, namespace: attrs.xmlns, values, elements };
 }

@@ -1,8 +1,9 @@
 /**
- * The one place that talks to an org: metadata retrieve and deploy through SDR, SOQL through the
- * CLI's stored connection. Few round trips: one retrieve (plus its status polls) reads every
- * component asked for, however many apps there are; a deploy is one zip for all components.
- * Import this module lazily (inside run()): it loads SDR.
+ * The one place that talks to an org: metadata retrieve (./metadataRetrieve.ts, read in memory by
+ * ./retrieveZip.ts), deploy through SDR, SOQL through the CLI's stored connection. Few round trips:
+ * one retrieve (plus its status polls) reads every component asked for, however many apps there
+ * are; a deploy is one zip for all components. Import this module lazily (inside run()); it loads
+ * SDR only when it deploys.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,19 +11,13 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Connection } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
-import {
-  ComponentSet,
-  RequestStatus,
-  VirtualTreeContainer,
-  ZipTreeContainer,
-  type DeployMessage,
-  type FileProperties,
-  type MetadataApiDeployStatus,
-} from '@salesforce/source-deploy-retrieve';
-import { componentOfFile, sourceFilePath, sourceLayoutOf } from '../domain/components.js';
+import type { DeployMessage, MetadataApiDeployStatus, VirtualTreeContainer } from '@salesforce/source-deploy-retrieve';
+import { sourceFilePath, sourceLayoutOf } from '../domain/components.js';
 import type { Component } from '../domain/model.js';
-import { parseMetadataXml, serializeMetadataXml } from '../domain/xml.js';
+import { serializeMetadataXml } from '../domain/xml.js';
 import { orgRequestError } from './errors.js';
+import { retrieveZip } from './metadataRetrieve.js';
+import { packagePath, readRetrievedFiles } from './retrieveZip.js';
 
 export { orgRequestError };
 
@@ -116,52 +111,19 @@ export class OrgAccess {
   }
 
   private async retrieveOnce(members: readonly MemberRequest[], poll: PollOptions): Promise<OrgComponent[]> {
-    const set = new ComponentSet(members.map((m) => ({ type: m.type, fullName: m.fullName })));
-    set.apiVersion = this.apiVersion;
-    const output = await mkdtemp(join(tmpdir(), 'eca-retrieve-'));
-    try {
-      const op = await set.retrieve({
-        usernameOrConnection: this.conn,
-        output,
-        format: 'metadata',
-        singlePackage: true,
-        unzip: false,
-        zipFileName: 'retrieve.zip',
-        suppressEvents: true,
-      });
-      const result = await op.pollStatus({ frequency: Duration.milliseconds(poll.frequencyMs ?? 500), timeout: durationSeconds(poll.timeoutSeconds ?? 600) });
-      const status = result.response;
-      if (status.status !== RequestStatus.Succeeded) {
-        const messages = asArray(status.messages)
-          .map((m) => m.problem)
-          .join('; ');
-        throw new Error(`retrieve ${status.id} ${status.status}${messages ? `: ${messages}` : ''}`);
-      }
-      const props = new Map<string, FileProperties>();
-      for (const p of asArray(status.fileProperties)) props.set(p.fileName.replace(/^unpackaged\//, ''), p);
-      const zip = await ZipTreeContainer.create(Buffer.from(status.zipFile, 'base64'));
-      const components: OrgComponent[] = [];
-      for (const path of listZip(zip, '.')) {
-        const rel = path.replace(/^\.\//, '').replace(/^unpackaged\//, '');
-        const found = componentOfFile(path);
-        const settings = /^settings\/(\w+)\.settings$/.exec(rel);
-        if ((!found || found.format !== 'mdapi') && !settings) continue;
-        const parsed = parseMetadataXml((await zip.readFile(path)).toString('utf8'));
-        const p = props.get(rel);
-        components.push({
-          // a Settings file's root names its type (ExternalClientAppSettings)
-          type: found ? found.kind.type : parsed.type,
-          fullName: found ? found.fullName : (settings as RegExpExecArray)[1],
-          values: parsed.values,
-          id: p?.id || undefined,
-          namespacePrefix: p?.namespacePrefix || undefined,
-          manageableState: p?.manageableState || undefined,
-        });
-      }
-      return components;
-    } finally {
-      await rm(output, { recursive: true, force: true });
-    }
+    const { zip, fileProperties } = await retrieveZip(this.conn, this.apiVersion, members, poll);
+    const props = new Map(fileProperties.map((p) => [packagePath(p.fileName), p]));
+    return readRetrievedFiles(zip).map((f) => {
+      const p = props.get(f.path);
+      return {
+        type: f.type,
+        fullName: f.fullName,
+        values: f.values,
+        id: p?.id || undefined,
+        namespacePrefix: p?.namespacePrefix || undefined,
+        manageableState: p?.manageableState || undefined,
+      };
+    });
   }
 
   /**
@@ -191,6 +153,8 @@ export class OrgAccess {
         await mkdir(dirname(file), { recursive: true });
         await writeFile(file, serializeMetadataXml(c.type, c.values));
       }
+      // SDR builds and sends the deploy; reads never load it
+      const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
       const set = ComponentSet.fromSource(root);
       set.apiVersion = this.apiVersion;
       set.sourceApiVersion = this.apiVersion;
@@ -218,7 +182,8 @@ export class OrgAccess {
    */
   public async deployFromMemory(components: readonly Component[], options: { checkOnly: boolean } & PollOptions): Promise<DeployOutcome> {
     try {
-      const set = ComponentSet.fromSource({ fsPaths: [MEMORY_ROOT], tree: memoryTree(components) });
+      const { ComponentSet, VirtualTreeContainer: Tree } = await import('@salesforce/source-deploy-retrieve');
+      const set = ComponentSet.fromSource({ fsPaths: [MEMORY_ROOT], tree: memoryTree(Tree, components) });
       set.apiVersion = this.apiVersion;
       set.sourceApiVersion = this.apiVersion;
       const op = await set.deploy({
@@ -282,33 +247,29 @@ function outcomeOf(status: MetadataApiDeployStatus, checkOnly: boolean): DeployO
 /** Where deployFromMemory's files live: a path in SDR's virtual tree only, never created on disk. */
 const MEMORY_ROOT = join(tmpdir(), 'eca-deploy-in-memory');
 
-/** SDR's virtual tree, readable as a stream too (the converter streams each file into the zip; SDR 13 leaves stream() unimplemented). */
-class MemoryTree extends VirtualTreeContainer {
-  public stream(fsPath: string): Readable {
-    return Readable.from([this.readFileSync(fsPath)]);
+/**
+ * The components as source files in a virtual tree: <root>/<directory>/<name>.<suffix>-meta.xml.
+ * SDR is loaded by the caller (deploys only); its tree is made readable as a stream too (the
+ * converter streams each file into the zip; SDR 13 leaves stream() unimplemented).
+ */
+function memoryTree(Tree: typeof VirtualTreeContainer, components: readonly Component[]): VirtualTreeContainer {
+  class MemoryTree extends Tree {
+    public stream(fsPath: string): Readable {
+      return Readable.from([this.readFileSync(fsPath)]);
+    }
   }
-}
-
-/** The components as source files in a virtual tree: <root>/<directory>/<name>.<suffix>-meta.xml. */
-function memoryTree(components: readonly Component[]): VirtualTreeContainer {
   const dirs = new Map<string, Array<{ name: string; data: Buffer }>>();
   for (const c of components) {
     const kind = sourceLayoutOf(c.type);
-    if (!kind) throw new Error(`no source layout for ${c.type}`);
-    const [dir, name] = sourceFilePath(kind, c.fullName).split('/');
+    const rel = kind ? sourceFilePath(kind, c.fullName) : settingsSourcePath(c);
+    if (!rel) throw new Error(`no source layout for ${c.type}`);
+    const [dir, name] = rel.split('/');
     dirs.set(dir, [...(dirs.get(dir) ?? []), { name, data: Buffer.from(serializeMetadataXml(c.type, c.values), 'utf8') }]);
   }
   return new MemoryTree([
     { dirPath: MEMORY_ROOT, children: [...dirs.keys()] },
     ...[...dirs].map(([dir, children]) => ({ dirPath: join(MEMORY_ROOT, dir), children })),
   ]);
-}
-
-function listZip(zip: ZipTreeContainer, dir: string): string[] {
-  return zip.readDirectory(dir).flatMap((name) => {
-    const path = dir === '.' ? name : `${dir}/${name}`;
-    return zip.isDirectory(path) ? listZip(zip, path) : [path];
-  });
 }
 
 function durationSeconds(seconds: number): Duration {

@@ -134,4 +134,22 @@ describe('metadata XML', () => {
     ]);
     expect(p.elements[3].children[0]).to.include({ name: 'callbackUrl', line: 7, column: 9 });
   });
+
+  it('gives the same lines and columns for CRLF files, after a BOM, and past comments and CDATA', () => {
+    const lf = readFileSync(join(FIXTURES, 'awesomeandrey__minlopro-dx__InformaticaCloud.connectedApp-meta.xml'), 'utf8');
+    expect(parseMetadataXml(lf.replace(/\n/g, '\r\n')).elements).to.deep.equal(parseMetadataXml(lf).elements);
+    expect(parseMetadataXml(`\ufeff${lf}`).elements).to.deep.equal(parseMetadataXml(lf).elements);
+    const p = parseMetadataXml('<ConnectedApp>\n  <!-- <label>not this</label> -->\n  <description><![CDATA[<b>x</b>]]></description>\n    <label>L</label>\n</ConnectedApp>\n');
+    expect(p.elements.map((e) => [e.name, e.line, e.column])).to.deep.equal([
+      ['description', 3, 3],
+      ['label', 4, 5],
+    ]);
+    expect(p.values).to.deep.equal({ description: '<b>x</b>', label: 'L' });
+  });
+
+  it('reads values alone when no positions are asked for', () => {
+    const xml = readFileSync(join(FIXTURES, 'awesomeandrey__minlopro-dx__InformaticaCloud.connectedApp-meta.xml'), 'utf8');
+    const p = parseMetadataXml(xml, { positions: false });
+    expect(p).to.deep.equal({ ...parseMetadataXml(xml), elements: [] });
+  });
 });
