@@ -301,7 +301,7 @@ async function allOrgs(): Promise<{ names: string[]; problems: PolicyProblem[]; 
       code: 'login-unreadable' as const,
       org: l.name,
       message: messages.getMessage('problem.login', [l.error ?? '']),
-      actions: messages.getMessages('problem.login.actions', [l.name]),
+      actions: messages.getMessages('problem.login.actions', [l.name, l.name]),
     })),
   };
 }
