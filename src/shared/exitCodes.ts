@@ -18,6 +18,8 @@ export const EXIT_CODES = {
   migrate: { Succeeded: 0, Failed: 1, Usage: 2, PartialSuccess: 68, InProgress: 69 },
   policyCheck: { Passed: 0, Findings: 1, Error: 2 },
   tokenVerify: { Verified: 0, Failed: 1, Usage: 2, Refused: 3 },
+  doctor: { Passed: 0, Failed: 1, Usage: 2, Incomplete: 3 },
+  loginClientCredentials: { LoggedIn: 0, Failed: 1, Usage: 2, Refused: 3 },
 } as const;
 
 export type CommandId = keyof typeof EXIT_CODES;
@@ -34,4 +36,7 @@ export const FAILURE_CODES: Readonly<Record<CommandId, FailureCodes>> = {
   migrate: { failed: EXIT_CODES.migrate.Failed, org: EXIT_CODES.migrate.Failed, usage: EXIT_CODES.migrate.Usage },
   policyCheck: { failed: EXIT_CODES.policyCheck.Error, org: EXIT_CODES.policyCheck.Error, usage: EXIT_CODES.policyCheck.Error },
   tokenVerify: { failed: EXIT_CODES.tokenVerify.Failed, org: EXIT_CODES.tokenVerify.Failed, usage: EXIT_CODES.tokenVerify.Usage },
+  // a gate: 1 means a check failed, so an org it could not read (or any other failure to run) is never 1
+  doctor: { failed: EXIT_CODES.doctor.Incomplete, org: EXIT_CODES.doctor.Incomplete, usage: EXIT_CODES.doctor.Usage },
+  loginClientCredentials: { failed: EXIT_CODES.loginClientCredentials.Failed, org: EXIT_CODES.loginClientCredentials.Failed, usage: EXIT_CODES.loginClientCredentials.Usage },
 };
