@@ -56,7 +56,7 @@ export default class Doctor extends EcaCommand<DoctorResult> {
   private render(r: DoctorResult): void {
     const who = r.username ? `, user ${r.username}` : '';
     const why = r.flowChosenBy === 'flag' ? '' : ` (${messages.getMessage(`flow.${r.flowChosenBy}`)})`;
-    this.styledHeader(messages.getMessage('header', [r.app, r.org, `${r.flow}${why}`, who]));
+    this.styledHeader(messages.getMessage('header', [r.app, r.org, `${r.flow} flow${why}`, who]));
     for (const c of r.checks) this.log(block(c));
     const s = r.summary;
     this.log(messages.getMessage('summary.line', [String(s.PASS), String(s.WARN), String(s.FAIL), String(s.SKIP), String(s.ERROR)]));

@@ -15,8 +15,7 @@
  *
  * Pure: no I/O. No text holds a secret, a token or an assertion (the facts have none).
  */
-import { ruleById } from '../policy/rules.js';
-import { DEFAULT_THRESHOLDS } from '../policy/rules.js';
+import { DEFAULT_THRESHOLDS, ruleById } from '../policy/rules.js';
 import { installedTokenSettings, type AppTokenSettings, tokenSettingsFrom } from '../token/app.js';
 import {
   appNotFoundCauses,
@@ -27,6 +26,7 @@ import {
   expectedAudience,
   hasApiScope,
   PROPAGATION_MINUTES,
+  savedAgo,
 } from '../token/explain.js';
 import { isGenericLoginHost, type TokenFlow, tokenEndpointOf } from '../token/flows.js';
 import type { DoctorFacts, DoctorUser, FactName } from './facts.js';
@@ -122,12 +122,6 @@ function tokenUser(c: Required<DoctorContext>): { who: string; user?: DoctorUser
 
 function doctorAgain(c: Required<DoctorContext>, more: string): string {
   return `sf eca doctor --name ${c.app.name} --flow ${c.flow} ${more} --target-org ${c.facts.org}`;
-}
-
-function ago(minutes: number): string {
-  if (minutes < 90) return `${Math.max(0, Math.round(minutes))} minute(s) ago`;
-  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} hour(s) ago`;
-  return `${Math.round(minutes / 1440)} day(s) ago`;
 }
 
 function ruleText(id: string): { rationale: string; remediation: string } {
@@ -459,7 +453,7 @@ export const DOCTOR_CHECKS: readonly DoctorRow[] = [
         const x = explainCause('app-just-saved', c.explain);
         return warn(`${x.meaning} Tokens may be refused for about ${Math.max(1, Math.ceil(PROPAGATION_MINUTES - minutes))} more minute(s).`, x.actions);
       }
-      return pass(`${c.app.name} (header or OAuth policies) was last saved ${ago(minutes)}, on ${saved.toISOString()}: more than ${PROPAGATION_MINUTES} minutes ago.`);
+      return pass(`${c.app.name} (header or OAuth policies) was last saved ${savedAgo(minutes)}, on ${saved.toISOString()}: more than ${PROPAGATION_MINUTES} minutes ago.`);
     },
   },
   {

@@ -254,12 +254,19 @@ export const PROPAGATION_MINUTES = 30;
  */
 export const EXPIRED_CERTIFICATE_IS_HYGIENE = 'Salesforce keeps accepting JWTs for an expired app certificate (by design); rotate the key as hygiene';
 
+/** "12 minute(s) ago", "5 hour(s) ago", "3 day(s) ago". */
+export function savedAgo(minutes: number): string {
+  if (minutes < 90) return `${Math.max(0, Math.round(minutes))} minute(s) ago`;
+  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} hour(s) ago`;
+  return `${Math.round(minutes / 1440)} day(s) ago`;
+}
+
 /**
  * What "app_not_found" (External client app is not installed in this org) means for an app that
  * exists: the causes the app-not-found rows below name, in their order.
  */
 export function appNotFoundCauses(c: Pick<ExplainContext, 'flow' | 'username' | 'user' | 'appSavedMinutesAgo'>): string {
-  const waited = c.appSavedMinutesAgo === undefined ? 'it may have been saved moments ago' : `it was saved ${Math.round(c.appSavedMinutesAgo)} minute(s) ago`;
+  const waited = c.appSavedMinutesAgo === undefined ? 'it may have been saved moments ago' : `it was saved ${savedAgo(c.appSavedMinutesAgo)}`;
   return (
     (c.flow === 'jwt-bearer' ? `when the user (${c.username ?? c.user?.username ?? 'the user'}) is not pre-authorized for the app, ` : '') +
     `while a new or changed app propagates (up to about ${PROPAGATION_MINUTES} minutes; ${waited}), and when the request reaches another org than the app's`
