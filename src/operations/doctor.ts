@@ -163,7 +163,8 @@ async function readCredentials(input: DoctorInput, secrets: string[]): Promise<C
   if (!input.secretStdin && env[CLIENT_SECRET_ENV] === undefined) return {};
   const read = await readSecret({ envName: CLIENT_SECRET_ENV, fromStdin: input.secretStdin, stdin: input.stdin ?? process.stdin, env });
   if ('problem' in read) {
-    throw usage(messages.createError(`error.Secret.${read.problem}`, read.problem === 'empty' || read.problem === 'missing' ? [input.secretStdin ? 'standard input' : CLIENT_SECRET_ENV] : []));
+    const e = messages.createError(`error.Secret.${read.problem}`, read.problem === 'empty' || read.problem === 'missing' ? [input.secretStdin ? 'standard input' : CLIENT_SECRET_ENV] : []);
+    throw usage(new SfError(e.message, 'UnusableSecretError', e.actions));
   }
   secrets.push(read.secret);
   return { clientSecret: read.secret };

@@ -57,7 +57,7 @@ export async function loginClientCredentials(input: LoginClientCredentialsInput,
   const secrets: string[] = [];
   try {
     const url = checkInstanceUrl(input.instanceUrl);
-    if (!url.ok) throw messages.createError(`error.NotMyDomain.${url.problem}`, [input.instanceUrl, url.host ?? '']);
+    if (!url.ok) throw renamed(messages.createError(`error.NotMyDomain.${url.problem}`, [input.instanceUrl, url.host ?? '']), 'NotMyDomainError');
     const target: LoginTarget = { instanceUrl: url.url, clientId: input.clientId, alias: input.alias };
     const secret = await readClientSecret(input);
     secrets.push(secret);
@@ -102,9 +102,13 @@ export async function loginClientCredentials(input: LoginClientCredentialsInput,
 async function readClientSecret(input: LoginClientCredentialsInput): Promise<string> {
   const read = await readSecret({ envName: CLIENT_SECRET_ENV, fromStdin: input.secretStdin, stdin: input.stdin ?? process.stdin, env: input.env ?? process.env });
   if (!('problem' in read)) return read.secret;
-  const e = messages.createError(`error.Secret.${read.problem}`, read.problem === 'empty' || read.problem === 'missing' ? [input.secretStdin ? 'standard input' : CLIENT_SECRET_ENV] : []);
-  e.exitCode = EXIT_CODES.loginClientCredentials.Failed;
-  throw e;
+  const tokens = read.problem === 'empty' || read.problem === 'missing' ? [input.secretStdin ? 'standard input' : CLIENT_SECRET_ENV] : [];
+  throw renamed(messages.createError(`error.Secret.${read.problem}`, tokens), read.problem === 'missing' ? 'MissingSecretError' : 'UnusableSecretError');
+}
+
+/** A named error whose message key has a variant (error.NotMyDomain.login-host) gets the plain name. */
+function renamed(e: SfError, name: string): SfError {
+  return new SfError(e.message, name, e.actions, e.exitCode);
 }
 
 function refusal(f: Parameters<typeof explainLoginRefusal>[0], t: LoginTarget): SfError {
