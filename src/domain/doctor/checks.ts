@@ -418,11 +418,15 @@ export const DOCTOR_CHECKS: readonly DoctorRow[] = [
           ? fail(`${f.org} has no My Domain (userinfo gives no urls.custom_domain), and Salesforce takes the client credentials grant only on the org's My Domain (https://<MyDomain>.my.salesforce.com).`, [
               'Deploy a My Domain: Setup > Company Settings > My Domain.',
             ])
-          : pass(`${f.org} has no My Domain (userinfo gives no urls.custom_domain): the JWT bearer flow logs in through ${f.isSandbox ? 'test' : 'login'}.salesforce.com.`);
+          : warn(`${f.org} has no My Domain (userinfo gives no urls.custom_domain): a JWT bearer login goes through ${f.isSandbox ? 'test' : 'login'}.salesforce.com, where External Client App logins have been answered "app_not_found" (sfdx-hardis#1979).`, [
+              'Deploy a My Domain (Setup > Company Settings > My Domain) and log in with --instance-url set to it.',
+            ]);
       }
+      // sf org login jwt without --instance-url posts to login.salesforce.com; ECA logins there have been
+      // answered app_not_found (hardisgroupcom/sfdx-hardis#1979; forcedotcom/cli#3482 suggests the My Domain)
       const login = cc
         ? `In a pipeline: ECA_CLIENT_SECRET=<secret> sf eca login client-credentials --instance-url ${domain} --client-id ${c.app?.consumerKey ?? '<consumer key>'} --alias <alias>`
-        : `Pipelines log in with --instance-url ${domain}.`;
+        : `Pipelines log in with --instance-url ${domain}, not login.salesforce.com or test.salesforce.com: External Client App logins sent there have been answered "app_not_found" (sfdx-hardis#1979).`;
       return pass(`${f.org}'s My Domain is ${domain} (userinfo urls.custom_domain); its token endpoint is ${tokenEndpointOf(domain)}. ${login}`);
     },
   },

@@ -255,6 +255,8 @@ const CASES: Record<DoctorCheckId, Case[]> = {
     { name: 'client credentials without My Domain', flow: 'client-credentials', facts: () => ccFacts({}, { myDomainUrl: null }), status: 'FAIL', evidence: ['has no My Domain'], fix: ['Setup > Company Settings > My Domain'] },
     { name: 'the CLI login is on a login host', flow: 'client-credentials', facts: () => ccFacts({}, { instanceUrl: 'https://login.salesforce.com' }), status: 'FAIL', evidence: ['not a My Domain'], fix: ['--instance-url https://acme.my.salesforce.com'] },
     { name: 'the login command for the pipeline', flow: 'client-credentials', facts: () => ccFacts(), status: 'PASS', evidence: ['sf eca login client-credentials --instance-url https://acme.my.salesforce.com --client-id 3MVG9'] },
+    { name: 'JWT bearer without My Domain', flow: 'jwt-bearer', facts: () => jwtFacts({}, { myDomainUrl: null }), status: 'WARN', evidence: ['sfdx-hardis#1979'], fix: ['My Domain'] },
+    { name: 'JWT bearer: the pipeline logs in at the My Domain', flow: 'jwt-bearer', facts: () => jwtFacts(), status: 'PASS', evidence: ['--instance-url https://acme-dev.my.salesforce.com, not login.salesforce.com'] },
     { name: 'userinfo failed', flow: 'client-credentials', facts: () => ccFacts({}, { unread: { myDomain: 'userinfo failed: 503' } }), status: 'ERROR', evidence: ['userinfo failed'] },
   ],
   audience: [
