@@ -297,6 +297,16 @@ describe('sf eca doctor against the org simulator', function () {
       });
     }
 
+    it('an ECA installed from a package: found, and what a subscriber cannot read is said, never passed', async () => {
+      const { r, exit } = await doctor(['--name', 'Salesforce_Insights', '-o', 'dev']);
+      expect(byId(r, 'app-found')).to.deep.include({ status: 'PASS' });
+      expect(byId(r, 'app-found').evidence).to.contain('installed from the package sf_insights');
+      expect(byId(r, 'flow-in-settings').status).to.equal('WARN');
+      expect(byId(r, 'flow-in-settings').evidence).to.contain('a subscriber org cannot read it');
+      expect(exit).to.equal(0);
+      expect((await doctor(['--name', 'Salesforce_Insights', '--fail-on', 'warn', '-o', 'dev'])).exit).to.equal(1);
+    });
+
     it('audience: a sandbox must be named https://test.salesforce.com', async () => {
       const { r } = await doctor(['--name', 'Sbx_App', '--username', 'integration@acme.example.uat', '-o', 'uat']);
       expect(byId(r, 'audience')).to.deep.include({ status: 'PASS' });

@@ -61,7 +61,7 @@ export default class Doctor extends EcaCommand<DoctorResult> {
     const s = r.summary;
     this.log(messages.getMessage('summary.line', [String(s.PASS), String(s.WARN), String(s.FAIL), String(s.SKIP), String(s.ERROR)]));
     const warnings = r.failOn === 'warn' && s.WARN > 0 ? ' and the WARN lines (--fail-on warn)' : '';
-    if (r.verdict === 'passed') this.logSuccess(messages.getMessage('verdict.passed'));
+    if (r.verdict === 'passed') this.logSuccess(s.WARN > 0 ? messages.getMessage('verdict.passedWithWarnings', [String(s.WARN)]) : messages.getMessage('verdict.passed'));
     else this.log(messages.getMessage(`verdict.${r.verdict}`, r.verdict === 'failed' ? [warnings] : []));
   }
 }
