@@ -20,6 +20,7 @@ import type { Component } from '../../src/domain/model.js';
 import { findLeaks } from '../../src/domain/token/redact.js';
 import type { OrgState } from '../../simulator/store.js';
 import { makeCert, type TestCert } from '../helpers/certs.js';
+import { failure } from '../helpers/failure.js';
 import { type Harness, oauthEca, startHarness } from '../simulator/harness.js';
 
 const LONG_AGO = '2024-01-01T00:00:00.000Z';
@@ -31,8 +32,6 @@ function seed(org: OrgState, name: string, opts: Parameters<typeof oauthEca>[1],
   }
 }
 const is = (type: string, c: Component): boolean => c.type === type;
-
-type Failure = { name: string; message: string; actions?: string[]; exitCode?: number };
 
 describe('sf eca doctor against the org simulator', function () {
   this.timeout(60_000);
@@ -67,15 +66,6 @@ describe('sf eca doctor against the org simulator', function () {
         else process.env[k] = v;
       }
     }
-  }
-
-  async function failure(p: Promise<unknown>): Promise<Failure> {
-    try {
-      await p;
-    } catch (e) {
-      return e as Failure;
-    }
-    throw new Error('expected a failure');
   }
 
   const notPassing = (r: DoctorResult): DoctorCheck[] => r.checks.filter((c) => c.status !== 'PASS' && c.status !== 'SKIP');

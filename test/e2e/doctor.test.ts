@@ -6,7 +6,7 @@
  * an unreachable org, and a trace-level log with no secret or token after a run that proves a
  * client credentials login.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { expect } from 'chai';
@@ -14,18 +14,14 @@ import type { DoctorResult } from '../../src/operations/doctor.js';
 import { findLeaks } from '../../src/domain/token/redact.js';
 import { startSimulator, type Simulator } from '../../simulator/server.js';
 import { makeCert } from '../helpers/certs.js';
+import { listFiles } from '../helpers/files.js';
 import { ROOT } from '../helpers/paths.js';
 import { SfCli } from '../helpers/sfCli.js';
 import { oauthEca } from '../simulator/harness.js';
 
 const CI = 'ci@dev.acme.example';
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : [p];
-  });
-}
+const files = (dir: string): string[] => listFiles(dir).map((f) => join(dir, f));
 
 describe('end to end: sf eca doctor in the real sf against the simulator', function () {
   this.timeout(300_000);

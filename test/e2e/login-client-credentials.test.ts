@@ -7,12 +7,13 @@
  * renews the login. Run at SF_LOG_LEVEL=trace with the log file on: no secret and no token in any
  * output, log or file of the CLI's home other than the CLI's encrypted auth file.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Ajv } from 'ajv';
 import { expect } from 'chai';
 import { findLeaks } from '../../src/domain/token/redact.js';
 import { startSimulator, type Simulator } from '../../simulator/server.js';
+import { listFiles } from '../helpers/files.js';
 import { ROOT } from '../helpers/paths.js';
 import { SfCli, type SfRun } from '../helpers/sfCli.js';
 import { oauthEca } from '../simulator/harness.js';
@@ -20,12 +21,7 @@ import { oauthEca } from '../simulator/harness.js';
 const RUN_AS = 'integration@dev.acme.example';
 const QUERY = `SELECT Id, Username FROM User WHERE Username = '${RUN_AS}'`;
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : [p];
-  });
-}
+const files = (dir: string): string[] => listFiles(dir).map((f) => join(dir, f));
 
 describe('end to end: sf eca login client-credentials in the real sf, and its renewal', function () {
   this.timeout(300_000);
