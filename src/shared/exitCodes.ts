@@ -21,6 +21,8 @@ export const EXIT_CODES = {
   snapshot: { Written: 0, Failed: 1, Usage: 2 },
   diff: { Identical: 0, Different: 1, Error: 2 },
   restore: { Succeeded: 0, Failed: 1, Usage: 2, PartialSuccess: 68, InProgress: 69 },
+  doctor: { Passed: 0, Failed: 1, Usage: 2, Incomplete: 3 },
+  loginClientCredentials: { LoggedIn: 0, Failed: 1, Usage: 2, Refused: 3 },
 } as const;
 
 export type CommandId = keyof typeof EXIT_CODES;
@@ -40,4 +42,7 @@ export const FAILURE_CODES: Readonly<Record<CommandId, FailureCodes>> = {
   snapshot: { failed: EXIT_CODES.snapshot.Failed, org: EXIT_CODES.snapshot.Failed, usage: EXIT_CODES.snapshot.Usage },
   diff: { failed: EXIT_CODES.diff.Error, org: EXIT_CODES.diff.Error, usage: EXIT_CODES.diff.Error },
   restore: { failed: EXIT_CODES.restore.Failed, org: EXIT_CODES.restore.Failed, usage: EXIT_CODES.restore.Usage },
+  // a gate: 1 means a check failed, so an org it could not read (or any other failure to run) is never 1
+  doctor: { failed: EXIT_CODES.doctor.Incomplete, org: EXIT_CODES.doctor.Incomplete, usage: EXIT_CODES.doctor.Usage },
+  loginClientCredentials: { failed: EXIT_CODES.loginClientCredentials.Failed, org: EXIT_CODES.loginClientCredentials.Failed, usage: EXIT_CODES.loginClientCredentials.Usage },
 };

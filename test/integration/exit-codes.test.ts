@@ -18,6 +18,7 @@ import sinon from 'sinon';
 import Convert from '../../src/commands/eca/convert.js';
 import Create from '../../src/commands/eca/create.js';
 import Display from '../../src/commands/eca/display.js';
+import Doctor from '../../src/commands/eca/doctor.js';
 import Generate from '../../src/commands/eca/generate.js';
 import List from '../../src/commands/eca/list.js';
 import Migrate from '../../src/commands/eca/migrate.js';
@@ -105,6 +106,7 @@ describe('exit codes as documented, under faults', function () {
       ['migrate', () => Migrate.run(['--source-org', 'dead', '--target-org', 'dev', '--all', '--json']), EXIT_CODES.migrate.Failed],
       ['policy check', () => PolicyCheck.run(['-o', 'dead']), EXIT_CODES.policyCheck.Error],
       ['token verify', () => withSecret(() => Verify.run(['-o', 'dead', '--name', 'Acme_Sync', '--flow', 'client-credentials'])), EXIT_CODES.tokenVerify.Failed],
+      ['doctor', () => Doctor.run(['-o', 'dead', '--name', 'Acme_Sync']), EXIT_CODES.doctor.Incomplete],
     ];
     for (const [command, run, code] of runs) {
       it(`${command}: OrgUnreachableError, exit ${code}, the action names the alias typed`, async () => {

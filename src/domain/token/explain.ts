@@ -185,15 +185,35 @@ function audienceExplanation(c: ExplainContext, wanted: string, kind: 'a sandbox
   const domain = myDomain(c);
   const given = c.audience ?? '(none)';
   return {
-    meaning: `${c.org} is ${kind} (Organization.IsSandbox ${kind === 'a sandbox' ? 'true' : 'false'}), which accepts the JWT audience ${wanted}${domain ? ` or its My Domain URL ${domain}` : ''}; the assertion named ${given}.`,
+    meaning: `${audienceFact(c, wanted, kind)}; the assertion named ${given}.`,
     actions: [
       c.audienceSource === 'flag'
         ? `Run the command again without --audience: it picks ${wanted} from the org's Organization.IsSandbox.`
         : `Pass --audience ${wanted}.`,
       ...(domain && domain !== given ? [`If Salesforce still refuses it, pass the My Domain URL: --audience ${domain}`] : []),
-      `sf org login jwt tries several audiences itself unless SF_AUDIENCE_URL is set: SF_AUDIENCE_URL=${wanted} sf org login jwt --client-id ${c.consumerKey} --jwt-key-file ${c.keyFile ?? '<key file>'} --username ${subject(c)} --instance-url ${domain ?? '<My Domain URL>'}`,
+      jwtLoginCommand(c, wanted),
     ],
   };
+}
+
+function audienceFact(c: ExplainContext, wanted: string, kind: 'a sandbox' | 'a production org'): string {
+  const domain = myDomain(c);
+  return `${c.org} is ${kind} (Organization.IsSandbox ${kind === 'a sandbox' ? 'true' : 'false'}), which accepts the JWT audience ${wanted}${domain ? ` or its My Domain URL ${domain}` : ''}`;
+}
+
+function jwtLoginCommand(c: ExplainContext, wanted: string): string {
+  const domain = myDomain(c);
+  return `sf org login jwt tries several audiences itself unless SF_AUDIENCE_URL is set: SF_AUDIENCE_URL=${wanted} sf org login jwt --client-id ${c.consumerKey} --jwt-key-file ${c.keyFile ?? '<key file>'} --username ${subject(c)} --instance-url ${domain ?? '<My Domain URL>'}`;
+}
+
+/**
+ * The audience a JWT bearer assertion for this org must name, from Organization.IsSandbox (and
+ * the org's My Domain URL as the alternative), and the pipeline's login command that names it:
+ * the same facts and words as the audience rows below, for `sf eca doctor` before any login.
+ */
+export function expectedAudience(c: ExplainContext & { isSandbox: boolean }): { audience: string; fact: string; loginCommand: string } {
+  const [wanted, kind] = c.isSandbox ? [SANDBOX_AUDIENCE, 'a sandbox' as const] : [PRODUCTION_AUDIENCE, 'a production org' as const];
+  return { audience: wanted, fact: `${audienceFact(c, wanted, kind)}.`, loginCommand: jwtLoginCommand(c, wanted) };
 }
 
 function runAsFix(c: ExplainContext): string {
@@ -226,14 +246,39 @@ const status4xx = (s: number): boolean => s === 401 || s === 403;
  * for External Client Apps (eca-reference.md §6; forcedotcom/cli#3482 saw "not installed" go away
  * without a change). UNCONFIRMED in Salesforce documentation.
  */
-const PROPAGATION_MINUTES = 30;
+export const PROPAGATION_MINUTES = 30;
+
+/**
+ * Why an expired app certificate is not a cause (Salesforce StackExchange q/313488, quoting
+ * Salesforce product management: "When the app cert expires, nothing happens ... by design").
+ */
+export const EXPIRED_CERTIFICATE_IS_HYGIENE = 'Salesforce keeps accepting JWTs for an expired app certificate (by design); rotate the key as hygiene';
+
+/** "12 minute(s) ago", "5 hour(s) ago", "3 day(s) ago". */
+export function savedAgo(minutes: number): string {
+  if (minutes < 90) return `${Math.max(0, Math.round(minutes))} minute(s) ago`;
+  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} hour(s) ago`;
+  return `${Math.round(minutes / 1440)} day(s) ago`;
+}
+
+/**
+ * What "app_not_found" (External client app is not installed in this org) means for an app that
+ * exists: the causes the app-not-found rows below name, in their order.
+ */
+export function appNotFoundCauses(c: Pick<ExplainContext, 'flow' | 'username' | 'user' | 'appSavedMinutesAgo'>): string {
+  const waited = c.appSavedMinutesAgo === undefined ? 'it may have been saved moments ago' : `it was saved ${savedAgo(c.appSavedMinutesAgo)}`;
+  return (
+    (c.flow === 'jwt-bearer' ? `when the user (${c.username ?? c.user?.username ?? 'the user'}) is not pre-authorized for the app, ` : '') +
+    `while a new or changed app propagates (up to about ${PROPAGATION_MINUTES} minutes; ${waited}), and when the request reaches another org than the app's`
+  );
+}
 
 /**
  * Whether the app's tokens can call the REST API. Client credentials tokens carry the app's scopes
  * except full, web and refresh_token/offline_access (Salesforce Help on the flow; since Winter '26
  * a request left with none of its scopes gets "no valid scopes defined"), so only Api counts there.
  */
-function hasApiScope(c: ExplainContext): boolean {
+export function hasApiScope(c: Pick<ExplainContext, 'app' | 'flow'>): boolean {
   return c.app.scopes.some((s) => s === 'Api' || (s === 'Full' && c.flow !== 'client-credentials'));
 }
 
@@ -392,12 +437,8 @@ export const EXPLANATIONS: readonly ExplanationRow[] = [
     when: (_c, f) => isAppNotFound(f),
     explain: (c) => {
       const jwt = c.flow === 'jwt-bearer';
-      const waited = c.appSavedMinutesAgo === undefined ? 'it may have been saved moments ago' : `it was saved ${Math.round(c.appSavedMinutesAgo)} minute(s) ago`;
       return {
-        meaning:
-          `${c.app.name} exists in ${c.org}, yet Salesforce answered "app_not_found" (External client app is not installed in this org). It answers so ` +
-          (jwt ? `when the user (${subject(c)}) is not pre-authorized for the app, ` : '') +
-          `while a new or changed app propagates (up to about ${PROPAGATION_MINUTES} minutes; ${waited}), and when the request reaches another org than the app's.`,
+        meaning: `${c.app.name} exists in ${c.org}, yet Salesforce answered "app_not_found" (External client app is not installed in this org). It answers so ${appNotFoundCauses(c)}.`,
         actions: [
           ...(jwt
             ? [`Check that ${subject(c)} is pre-authorized: ${setup(c, 'Policies')} > OAuth Policies > Permitted Users "Admin approved users are pre-authorized", with the user's profile or one of their permission sets selected.`]
@@ -584,7 +625,7 @@ export const EXPLANATIONS: readonly ExplanationRow[] = [
         (c.key?.matches
           ? `The key matches the certificate the org returned for ${c.app.name}, so the certificate may have changed since, or the consumer key belongs to another app.` +
             (c.key.certificate.expired
-              ? ` The certificate expired on ${c.key.certificate.validTo.slice(0, 10)}, but that is not the cause: Salesforce keeps accepting JWTs for an expired app certificate (by design); rotate the key as hygiene.`
+              ? ` The certificate expired on ${c.key.certificate.validTo.slice(0, 10)}, but that is not the cause: ${EXPIRED_CERTIFICATE_IS_HYGIENE}.`
               : '')
           : `Its signature must verify with ${c.app.name}'s certificate.`),
       actions: [`Compare the certificate in ${setup(c, 'Settings')} > OAuth Settings with the one your key belongs to, then run the command again: ${rerun(c)}`],
@@ -764,6 +805,17 @@ export function explainFailure(f: TokenFailure, c: ExplainContext): Explanation 
   const row = EXPLANATIONS.find((r) => rowMatches(r, f, c));
   if (!row) throw new Error(`no explanation row for the ${f.stage} stage`);
   return { cause: row.id, ...row.explain(c, f) };
+}
+
+/**
+ * The explanation of one row for a cause already established from the app's settings and the
+ * org's facts, before any token is asked for (`sf eca doctor`): the same meaning and fixes token
+ * verify gives after Salesforce refused the token for that cause.
+ */
+export function explainCause(id: ExplanationId, c: ExplainContext): Explanation {
+  const row = EXPLANATIONS.find((r) => r.id === id);
+  if (!row) throw new Error(`no explanation row ${id}`);
+  return { cause: row.id, ...row.explain(c, { stage: row.stage === 'any' ? 'token' : row.stage, status: 400 }) };
 }
 
 /** Which facts the rows for this failure would use, so the caller reads only those after a failure. */
