@@ -11,6 +11,7 @@ import type { Connection } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import {
   ComponentSet,
+  type MetadataApiDeploy,
   RequestStatus,
   ZipTreeContainer,
   type DeployMessage,
@@ -20,9 +21,21 @@ import {
 import { componentByType, componentOfFile, sourceFilePath } from '../domain/components.js';
 import type { Component } from '../domain/model.js';
 import { parseMetadataXml, serializeMetadataXml } from '../domain/xml.js';
-import { orgRequestError } from './errors.js';
+import { rememberDeployForResume } from './deployCache.js';
+import {
+  DeployInProgressError,
+  DeployInterruptedError,
+  type DeployStopReason,
+  deployLastWords,
+  deployStopError,
+  describeFailure,
+  isDeployStop,
+  isUnreachable,
+  orgRequestError,
+} from './errors.js';
+import { SignalReceived, type SignalWatch, watchSignals } from './interrupts.js';
 
-export { orgRequestError };
+export { orgRequestError, DeployInProgressError, DeployInterruptedError, isDeployStop };
 
 export type OrgComponent = Component & {
   id?: string;
@@ -51,12 +64,27 @@ export type DeployOutcome = {
   deployed: Array<{ type: string; fullName: string; created: boolean; changed: boolean }>;
 };
 
-export class DeployTimeoutError extends Error {
-  public constructor(public readonly jobId: string) {
-    super(`deploy ${jobId} did not finish in time`);
-    this.name = 'DeployTimeoutError';
-  }
-}
+/**
+ * The deploy goes on in the org but the command stopped watching it (--wait ran out, the
+ * connection dropped, a status request failed): exit 69, with the deploy ID (`jobId`). The
+ * name the operations know it by.
+ */
+export const DeployTimeoutError = DeployInProgressError;
+export type DeployTimeoutError = DeployInProgressError;
+
+/**
+ * Consecutive status requests that may fail on the network (a dropped connection, a 502/503)
+ * before the command stops watching and says how to follow the deploy; each waits twice as long
+ * as the one before. SDR's own polling tolerates 1,000 such failures in a row and so waits out
+ * the whole --wait on a dead connection (source-deploy-retrieve metadataTransfer.ts,
+ * calculateErrorRetryLimit); here the user gets the ID within seconds, and the deploy goes on.
+ */
+const STATUS_RETRIES = 3;
+
+/** Status failures worth another try, as SDR counts them (metadataTransfer.ts isRetryableError). */
+const TRANSIENT = /ERROR_HTTP_(420|502|503)|JsonParseError|INVALID_QUERY_LOCATOR|Client network socket disconnected|connection timeout/;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type PollOptions = { frequencyMs?: number; timeoutSeconds?: number };
 
@@ -164,19 +192,27 @@ export class OrgAccess {
 
   /**
    * Deploys the components as one all-or-nothing transaction (rollbackOnError). With checkOnly
-   * nothing changes in the org. Throws DeployTimeoutError (with the job id) when it does not
-   * finish in time, so the caller can say how to resume.
+   * nothing changes in the org. Once the org has accepted the deploy (it has an ID), nothing loses
+   * that ID: when --wait runs out, the connection drops or a status request fails, this throws
+   * DeployInProgressError (exit 69); on Ctrl-C or SIGTERM, DeployInterruptedError (130, 143);
+   * both name the ID and how to follow the deploy (./errors.ts). After a signal no new deploy
+   * starts in this process (./interrupts.ts).
    */
   public async deploy(components: readonly Component[], options: { checkOnly: boolean } & PollOptions): Promise<DeployOutcome> {
+    const watch = watchSignals();
     try {
-      return await this.deployOnce(components, options);
+      return await this.deployOnce(components, options, watch);
     } catch (e) {
-      if (e instanceof DeployTimeoutError) throw e;
+      if (isDeployStop(e)) throw e;
       throw orgRequestError(e, options.checkOnly ? 'The check-only deploy' : 'The deploy', this.orgName);
+    } finally {
+      watch.close();
     }
   }
 
-  private async deployOnce(components: readonly Component[], options: { checkOnly: boolean } & PollOptions): Promise<DeployOutcome> {
+  private async deployOnce(components: readonly Component[], options: { checkOnly: boolean } & PollOptions, watch: SignalWatch): Promise<DeployOutcome> {
+    const { checkOnly } = options;
+    if (watch.received) throw await this.stopped(undefined, checkOnly, watch.received);
     // SDR builds the zip from source files: write them to a private temporary folder
     const root = await mkdtemp(join(tmpdir(), 'eca-deploy-'));
     let op;
@@ -191,21 +227,63 @@ export class OrgAccess {
       const set = ComponentSet.fromSource(root);
       set.apiVersion = this.apiVersion;
       set.sourceApiVersion = this.apiVersion;
+      // a signal during the request waits for its answer: the ID it brings must not be lost
       op = await set.deploy({
         usernameOrConnection: this.conn,
-        apiOptions: { checkOnly: options.checkOnly, rollbackOnError: true, singlePackage: true, ignoreWarnings: false },
+        apiOptions: { checkOnly, rollbackOnError: true, singlePackage: true, ignoreWarnings: false },
       });
+    } catch (e) {
+      if (watch.received) throw await this.stopped(undefined, checkOnly, watch.received);
+      throw e;
     } finally {
       await rm(root, { recursive: true, force: true });
     }
-    let status: MetadataApiDeployStatus;
-    try {
-      status = (await op.pollStatus({ frequency: Duration.milliseconds(options.frequencyMs ?? 500), timeout: durationSeconds(options.timeoutSeconds ?? 600) })).response;
-    } catch (e) {
-      if (e instanceof Error && /timeout|timed out/i.test(`${e.name} ${e.message}`) && op.id) throw new DeployTimeoutError(op.id);
+    const id = op.id;
+    if (!id) throw new Error('the org answered the deploy request without an ID');
+    watch.setLastWords(deployLastWords(id, this.orgName));
+    if (watch.received) throw await this.stopped(id, checkOnly, watch.received);
+    return outcomeOf(await this.watchDeploy(op, id, options, watch), checkOnly);
+  }
+
+  /**
+   * Polls the deploy's status until it is done. Network failures are tried again a few times;
+   * any other failure, the deadline or a signal stops the watch with a named error.
+   */
+  private async watchDeploy(op: MetadataApiDeploy, id: string, options: { checkOnly: boolean } & PollOptions, watch: SignalWatch): Promise<MetadataApiDeployStatus> {
+    const { checkOnly } = options;
+    const frequencyMs = options.frequencyMs ?? 500;
+    const timeoutSeconds = options.timeoutSeconds ?? 600;
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    const signalled = async (e: unknown): Promise<never> => {
+      if (e instanceof SignalReceived) throw await this.stopped(id, checkOnly, e.signal);
       throw e;
+    };
+    let failures = 0;
+    for (;;) {
+      let status: MetadataApiDeployStatus | undefined;
+      let pause = frequencyMs;
+      try {
+        status = await watch.race(op.checkStatus());
+        failures = 0;
+      } catch (e) {
+        if (e instanceof SignalReceived) await signalled(e);
+        const transient = isUnreachable(e) || TRANSIENT.test(`${(e as Error)?.name} ${describeFailure(e)}`);
+        if (!transient) throw await this.stopped(id, checkOnly, 'failed', describeFailure(e));
+        if (++failures > STATUS_RETRIES) throw await this.stopped(id, checkOnly, 'dropped', describeFailure(e));
+        pause = frequencyMs * 2 ** (failures - 1);
+      }
+      if (status && truthy(status.done)) return status;
+      const left = deadline - Date.now();
+      if (left <= 0) throw await this.stopped(id, checkOnly, 'timeout', waited(timeoutSeconds));
+      await watch.race(sleep(Math.min(pause, left))).catch(signalled);
     }
-    return outcomeOf(status, options.checkOnly);
+  }
+
+  /** The error for a deploy this command stops watching; the CLI's deploy cache learns the job so `sf project deploy resume` finds it. */
+  private async stopped(deployId: string | undefined, checkOnly: boolean, stoppedBy: DeployStopReason, detail?: string): Promise<Error> {
+    const username = this.conn.getUsername();
+    const resumable = deployId !== undefined && username !== undefined && (await rememberDeployForResume(deployId, username));
+    return deployStopError({ deployId, org: this.orgName, checkOnly, stoppedBy, detail, resumable });
   }
 
   /** Reads the status of a deploy started earlier (a resumed `--wait`). */
@@ -251,4 +329,10 @@ function listZip(zip: ZipTreeContainer, dir: string): string[] {
 
 function durationSeconds(seconds: number): Duration {
   return Duration.seconds(seconds);
+}
+
+/** "10 minutes", "1 minute", "45 seconds" */
+function waited(seconds: number): string {
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
+  return `${seconds} second${seconds === 1 ? '' : 's'}`;
 }

@@ -8,6 +8,9 @@
  * - An org or network failure (an org the CLI cannot open, an org that does not answer, an
  *   expired authorization, a request limit, a Salesforce error): the command's named org error
  *   with the code for org failures and an action naming the org as the user typed it.
+ * - A deploy the command stopped watching (src/org/errors.ts): 69 when the org accepted it and it
+ *   goes on (--wait ran out, the connection dropped, a status request failed), 130 or 143 on
+ *   Ctrl-C or SIGTERM (DEPLOY_EXIT_CODES in ./exitCodes.ts), whatever the cause the error names.
  * - Any other named error of the command: the code it carries when it is not the default 1,
  *   else the command's failure code.
  *
@@ -17,7 +20,7 @@
  * and the ErrorId written so it stays readable for support but is not taken for a crash.
  */
 import { SfError } from '@salesforce/core';
-import { isOrgError, isUnreachable, orgOpenError, orgRequestError } from '../org/errors.js';
+import { isDeployStop, isOrgError, isUnreachable, orgOpenError, orgRequestError } from '../org/errors.js';
 import type { FailureCodes } from './exitCodes.js';
 
 /** The errors oclif's parser raises (@oclif/core parser/errors). */
@@ -71,6 +74,7 @@ function rebuilt(e: SfError, exitCode: number): SfError {
  */
 export function documentedError(error: unknown, codes: FailureCodes, org: string | undefined): Error {
   const e = error instanceof Error ? error : new Error(String(error));
+  if (isDeployStop(e)) return rebuilt(e, e.exitCode);
   if (!isOrgError(e) && !ORG_OPEN_ERRORS.has(e.name) && isParseError(e)) {
     // oclif's parse errors are named by their class (FlagInvalidOptionError), their `name` says Error
     const name = e.name === 'Error' && e.constructor.name !== 'Error' ? e.constructor.name : e.name;
