@@ -26,7 +26,7 @@ function marked(e: SfError, org: string): SfError {
 }
 
 /** Errors the CLI raises when an alias or username has no usable stored authorization. */
-const CANNOT_OPEN = new Set(['NamedOrgNotFoundError', 'NoAuthInfoFound', 'NoDefaultEnvError', 'AuthInfoCreationError', 'OrgDataNotAvailableError', 'DomainNotFoundError', 'NoAliasFoundError']);
+const CANNOT_OPEN = new Set(['NamedOrgNotFoundError', 'NoAuthInfoFound', 'NoDefaultEnvError', 'AuthInfoCreationError', 'OrgDataNotAvailableError', 'DomainNotFoundError', 'NoAliasFoundError', 'AuthDecryptError']);
 
 /** A network failure: nothing came back from the org (refused, unknown host, reset, timed out). */
 export function isUnreachable(e: unknown): boolean {
@@ -44,7 +44,9 @@ export function describeFailure(e: unknown): string {
   for (let x: unknown = e, depth = 0; x !== undefined && x !== null && depth < 4; x = (x as { cause?: unknown }).cause, depth++) {
     const err = x instanceof Error ? x : new Error(String(x));
     const code = (err as { errorCode?: string }).errorCode ?? (err.name && !/^(Error|TypeError|SfError)$/.test(err.name) ? err.name : undefined);
-    parts.push(`${code ? `${code}: ` : ''}${err.message}`);
+    // jsforce names a SOAP fault "sf:CODE" and its message already starts with "CODE: "
+    const named = code !== undefined && !err.message.startsWith(`${code.replace(/^sf:/, '')}: `);
+    parts.push(`${named ? `${code}: ` : ''}${err.message}`);
   }
   return [...new Set(parts)].join(': ').replace(/\bTypeError:?\s*/g, '');
 }
@@ -73,13 +75,14 @@ export function orgRequestError(e: unknown, what: string, org: string): Error {
   if (/INVALID_SESSION_ID|RefreshTokenAuthError|invalid_grant|expired access\/refresh token/i.test(text)) {
     return marked(messages.createError('error.SessionExpired', [org, text], [org]), org);
   }
-  if (/REQUEST_LIMIT_EXCEEDED/.test(text)) return marked(messages.createError('error.RequestLimit', [org, text]), org);
+  if (/REQUEST_LIMIT_EXCEEDED/.test(text)) return marked(messages.createError('error.RequestLimit', [org, text], [org]), org);
   if (isUnreachable(err)) return marked(messages.createError('error.OrgUnreachable', [org, text], [org, org]), org);
   // a query error such as INVALID_FIELD says what is wrong itself: keep its name, mark it
   if (/^[A-Z_]+$/.test(err.name) || (err instanceof SfError && err.name !== 'SfError' && err.name !== 'Error')) {
-    return marked(new SfError(describeFailure(err).replace(/^[A-Za-z_]+: /, ''), err.name, err instanceof SfError ? err.actions : undefined), org);
+    const actions = err instanceof SfError && err.actions?.length ? err.actions : messages.getMessages('error.RequestFailed.actions', [org]);
+    return marked(new SfError(describeFailure(err).replace(/^[A-Za-z_]+: /, ''), err.name, actions), org);
   }
-  return marked(messages.createError('error.RequestFailed', [what, org, text]), org);
+  return marked(messages.createError('error.RequestFailed', [what, org, text], [org]), org);
 }
 
 /** The org's API version is below the first with External Client Apps. */
