@@ -34,6 +34,7 @@ import {
   orgRequestError,
 } from './errors.js';
 import { SignalReceived, type SignalWatch, watchSignals } from './interrupts.js';
+import { withTempDir } from './tempDirs.js';
 
 export { orgRequestError, DeployInProgressError, DeployInterruptedError, isDeployStop };
 
@@ -214,29 +215,28 @@ export class OrgAccess {
     const { checkOnly } = options;
     if (watch.received) throw await this.stopped(undefined, checkOnly, watch.received);
     // SDR builds the zip from source files: write them to a private temporary folder
-    const root = await mkdtemp(join(tmpdir(), 'eca-deploy-'));
-    let op;
+    let op: MetadataApiDeploy;
     try {
-      for (const c of components) {
-        const kind = componentByType(c.type);
-        if (!kind) throw new Error(`no source layout for ${c.type}`);
-        const file = join(root, sourceFilePath(kind, c.fullName));
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(file, serializeMetadataXml(c.type, c.values));
-      }
-      const set = ComponentSet.fromSource(root);
-      set.apiVersion = this.apiVersion;
-      set.sourceApiVersion = this.apiVersion;
-      // a signal during the request waits for its answer: the ID it brings must not be lost
-      op = await set.deploy({
-        usernameOrConnection: this.conn,
-        apiOptions: { checkOnly, rollbackOnError: true, singlePackage: true, ignoreWarnings: false },
+      op = await withTempDir('eca-deploy-', async (root) => {
+        for (const c of components) {
+          const kind = componentByType(c.type);
+          if (!kind) throw new Error(`no source layout for ${c.type}`);
+          const file = join(root, sourceFilePath(kind, c.fullName));
+          await mkdir(dirname(file), { recursive: true });
+          await writeFile(file, serializeMetadataXml(c.type, c.values));
+        }
+        const set = ComponentSet.fromSource(root);
+        set.apiVersion = this.apiVersion;
+        set.sourceApiVersion = this.apiVersion;
+        // a signal during the request waits for its answer: the ID it brings must not be lost
+        return set.deploy({
+          usernameOrConnection: this.conn,
+          apiOptions: { checkOnly, rollbackOnError: true, singlePackage: true, ignoreWarnings: false },
+        });
       });
     } catch (e) {
       if (watch.received) throw await this.stopped(undefined, checkOnly, watch.received);
       throw e;
-    } finally {
-      await rm(root, { recursive: true, force: true });
     }
     const id = op.id;
     if (!id) throw new Error('the org answered the deploy request without an ID');

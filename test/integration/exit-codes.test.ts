@@ -29,6 +29,7 @@ import Verify from '../../src/commands/eca/token/verify.js';
 import { buildEca } from '../../src/domain/build.js';
 import { type Component, ecaComponents } from '../../src/domain/model.js';
 import { resetSignalState } from '../../src/org/interrupts.js';
+import { liveTempDirs, removeLeftoverTempDirs } from '../../src/org/tempDirs.js';
 import { DeployInProgressError, DeployInterruptedError, OrgAccess } from '../../src/org/orgAccess.js';
 import { validateThenDeploy } from '../../src/org/session.js';
 import { EXIT_CODES } from '../../src/shared/exitCodes.js';
@@ -259,6 +260,21 @@ describe('exit codes as documented, under faults', function () {
       expect(err).to.be.instanceOf(DeployInProgressError);
       expect(err.message).to.match(/^The deploy 0Af\w{15} in dev had not finished after 1 second\. It goes on in the org/);
       expect(err.actions?.[0]).to.match(/^Follow it to the end: sf project deploy resume --job-id 0Af\w{15}$/);
+    });
+
+    it('a process that exits while the deploy uploads (oclif exits on an error elsewhere, a second Ctrl-C) removes the folder all the same', async () => {
+      h.sim.faults.set({ latencyMs: 1500 });
+      const access = new OrgAccess(await h.connection('dev'), '66.0', 'dev');
+      const deploying = access.deploy(device('Acme_Upload'), { checkOnly: true, frequencyMs: 50 });
+      while (liveTempDirs().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(readdirSync(privateTmp)).to.have.length(1);
+      expect(process.listeners('exit')).to.include(removeLeftoverTempDirs);
+      // what process.exit runs before the process ends
+      removeLeftoverTempDirs();
+      expect(readdirSync(privateTmp)).to.deep.equal([]);
+      h.sim.faults.set({});
+      expect((await deploying).success).to.equal(true);
+      expect(process.listeners('exit')).not.to.include(removeLeftoverTempDirs);
     });
 
     it('a deploy request that fails leaves no temporary folder either', async () => {
