@@ -13,7 +13,8 @@
  * afterwards the others are put back, and ours are gone.
  *
  * After a signal: nothing new is deployed in this process (a command that records the error as
- * one target's outcome cannot go on deploying to the next), and a second signal exits at once.
+ * one target's outcome cannot go on deploying to the next) except a cleanup deploy that puts back
+ * what the command changed, and a second signal exits at once.
  */
 import { writeSync } from 'node:fs';
 import { DEPLOY_EXIT_CODES } from '../shared/exitCodes.js';
@@ -102,17 +103,23 @@ export type SignalWatch = {
   close(): void;
 };
 
-export function watchSignals(): SignalWatch {
+/**
+ * `cleanup`: the watch of a deploy that puts back what the command changed (a setting changed for
+ * a moment): a signal received before it does not stop it, since the user stopped the command,
+ * not its repair; a signal during it is a second one and exits at once.
+ */
+export function watchSignals(options: { cleanup?: boolean } = {}): SignalWatch {
   if (state.depth++ === 0) install();
   let closed = false;
+  const ignorePast = options.cleanup === true && state.received !== undefined;
   return {
     get received() {
-      return state.received;
+      return ignorePast ? undefined : state.received;
     },
     race<T>(work: Promise<T>): Promise<T> {
       // whichever loses, its rejection must not go unhandled
       work.catch(() => undefined);
-      if (state.received) return Promise.reject(new SignalReceived(state.received));
+      if (state.received && !ignorePast) return Promise.reject(new SignalReceived(state.received));
       let wake: (signal: StopSignal) => void = () => undefined;
       const signalled = new Promise<never>((_, reject) => {
         wake = (signal): void => reject(new SignalReceived(signal));

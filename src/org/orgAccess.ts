@@ -89,6 +89,15 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 export type PollOptions = { frequencyMs?: number; timeoutSeconds?: number };
 
+export type DeployOptions = {
+  checkOnly: boolean;
+  /**
+   * a deploy that puts back what this command changed (a setting turned on for a moment): it
+   * runs even after Ctrl-C, which stops the command, not its repair (./interrupts.ts)
+   */
+  cleanup?: boolean;
+} & PollOptions;
+
 function asArray<T>(v: T | T[] | undefined): T[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
@@ -197,10 +206,10 @@ export class OrgAccess {
    * that ID: when --wait runs out, the connection drops or a status request fails, this throws
    * DeployInProgressError (exit 69); on Ctrl-C or SIGTERM, DeployInterruptedError (130, 143);
    * both name the ID and how to follow the deploy (./errors.ts). After a signal no new deploy
-   * starts in this process (./interrupts.ts).
+   * starts in this process (./interrupts.ts), except a `cleanup` one.
    */
-  public async deploy(components: readonly Component[], options: { checkOnly: boolean } & PollOptions): Promise<DeployOutcome> {
-    const watch = watchSignals();
+  public async deploy(components: readonly Component[], options: DeployOptions): Promise<DeployOutcome> {
+    const watch = watchSignals({ cleanup: options.cleanup });
     try {
       return await this.deployOnce(components, options, watch);
     } catch (e) {
@@ -211,7 +220,7 @@ export class OrgAccess {
     }
   }
 
-  private async deployOnce(components: readonly Component[], options: { checkOnly: boolean } & PollOptions, watch: SignalWatch): Promise<DeployOutcome> {
+  private async deployOnce(components: readonly Component[], options: DeployOptions, watch: SignalWatch): Promise<DeployOutcome> {
     const { checkOnly } = options;
     if (watch.received) throw await this.stopped(undefined, checkOnly, watch.received);
     // SDR builds the zip from source files: write them to a private temporary folder
@@ -249,7 +258,7 @@ export class OrgAccess {
    * Polls the deploy's status until it is done. Network failures are tried again a few times;
    * any other failure, the deadline or a signal stops the watch with a named error.
    */
-  private async watchDeploy(op: MetadataApiDeploy, id: string, options: { checkOnly: boolean } & PollOptions, watch: SignalWatch): Promise<MetadataApiDeployStatus> {
+  private async watchDeploy(op: MetadataApiDeploy, id: string, options: DeployOptions, watch: SignalWatch): Promise<MetadataApiDeployStatus> {
     const { checkOnly } = options;
     const frequencyMs = options.frequencyMs ?? 500;
     const timeoutSeconds = options.timeoutSeconds ?? 600;
