@@ -71,7 +71,11 @@ function install(): void {
 
 function uninstall(): void {
   for (const signal of SIGNALS) {
-    for (const l of state.saved.get(signal) ?? []) if (!process.listeners(signal).includes(l)) process.on(signal, l);
+    const saved = state.saved.get(signal) ?? [];
+    // putting back as many listeners as were there is no leak: do not warn of one again
+    const max = process.getMaxListeners();
+    if (max !== 0 && saved.length + 1 > max) process.setMaxListeners(saved.length + 1);
+    for (const l of saved) if (!process.listeners(signal).includes(l)) process.on(signal, l);
     // after a signal, ours stays first so that a second one exits at once (the command is ending)
     if (!state.received) process.removeListener(signal, listeners[signal]);
   }
