@@ -17,7 +17,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import { readOrgApps } from '../org/apps.js';
 import { describeFailure } from '../org/errors.js';
-import { DeployTimeoutError } from '../org/orgAccess.js';
+import { DeployInterruptedError, DeployTimeoutError } from '../org/orgAccess.js';
 import { readOrgNames } from '../org/references.js';
 import { openSession, type Session, validateThenDeploy } from '../org/session.js';
 import * as domain from '../domain/migrate/index.js';
@@ -379,6 +379,7 @@ async function deployTo(t: Session, toDeploy: readonly Eca[], input: MigrateInpu
       return fail(messages.getMessage('target.rolledBack', [deployment.id]));
     }
   } catch (e) {
+    if (e instanceof DeployInterruptedError) throw e; // Ctrl-C/SIGTERM ends the whole run (exit 130/143), not this target
     if (e instanceof DeployTimeoutError) {
       return {
         ...outcome,

@@ -5,21 +5,33 @@
  * are; a deploy is one zip for all components. Import this module lazily (inside run()); it loads
  * SDR only when it deploys.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Connection } from '@salesforce/core';
-import { Duration } from '@salesforce/kit';
-import type { DeployMessage, MetadataApiDeployStatus, VirtualTreeContainer } from '@salesforce/source-deploy-retrieve';
+import type { DeployMessage, MetadataApiDeploy, MetadataApiDeployStatus, VirtualTreeContainer } from '@salesforce/source-deploy-retrieve';
 import { sourceFilePath, sourceLayoutOf } from '../domain/components.js';
 import type { Component } from '../domain/model.js';
 import { serializeMetadataXml } from '../domain/xml.js';
-import { orgRequestError } from './errors.js';
+import { rememberDeployForResume } from './deployCache.js';
+import {
+  DeployInProgressError,
+  DeployInterruptedError,
+  type DeployStopReason,
+  deployLastWords,
+  deployStopError,
+  describeFailure,
+  isDeployStop,
+  isUnreachable,
+  orgRequestError,
+} from './errors.js';
+import { SignalReceived, type SignalWatch, watchSignals } from './interrupts.js';
 import { retrieveZip } from './metadataRetrieve.js';
 import { packagePath, readRetrievedFiles } from './retrieveZip.js';
+import { withTempDir } from './tempDirs.js';
 
-export { orgRequestError };
+export { orgRequestError, DeployInProgressError, DeployInterruptedError, isDeployStop };
 
 export type OrgComponent = Component & {
   id?: string;
@@ -48,14 +60,40 @@ export type DeployOutcome = {
   deployed: Array<{ type: string; fullName: string; created: boolean; changed: boolean }>;
 };
 
-export class DeployTimeoutError extends Error {
-  public constructor(public readonly jobId: string) {
-    super(`deploy ${jobId} did not finish in time`);
-    this.name = 'DeployTimeoutError';
-  }
-}
+/**
+ * The deploy goes on in the org but the command stopped watching it (--wait ran out, the
+ * connection dropped, a status request failed): exit 69, with the deploy ID (`jobId`). The
+ * name the operations know it by.
+ */
+export const DeployTimeoutError = DeployInProgressError;
+export type DeployTimeoutError = DeployInProgressError;
+
+/**
+ * Consecutive status requests that may fail on the network (a dropped connection, a 502/503)
+ * before the command stops watching and says how to follow the deploy; each waits twice as long
+ * as the one before. SDR's own polling tolerates 1,000 such failures in a row and so waits out
+ * the whole --wait on a dead connection (source-deploy-retrieve metadataTransfer.ts,
+ * calculateErrorRetryLimit); here the user gets the ID within seconds, and the deploy goes on.
+ */
+const STATUS_RETRIES = 3;
+
+/** Status failures worth another try, as SDR counts them (metadataTransfer.ts isRetryableError). */
+const TRANSIENT = /ERROR_HTTP_(420|502|503)|JsonParseError|INVALID_QUERY_LOCATOR|Client network socket disconnected|connection timeout/;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type PollOptions = { frequencyMs?: number; timeoutSeconds?: number };
+
+export type DeployOptions = {
+  checkOnly: boolean;
+  /**
+   * a deploy that puts back what this command changed (a setting turned on for a moment): it
+   * runs even after Ctrl-C, which stops the command, not its repair (./interrupts.ts)
+   */
+  cleanup?: boolean;
+  /** build the deploy's files in memory, never on disk (components that carry a secret) */
+  inMemory?: boolean;
+} & PollOptions;
 
 function asArray<T>(v: T | T[] | undefined): T[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
@@ -128,51 +166,102 @@ export class OrgAccess {
 
   /**
    * Deploys the components as one all-or-nothing transaction (rollbackOnError). With checkOnly
-   * nothing changes in the org. Throws DeployTimeoutError (with the job id) when it does not
-   * finish in time, so the caller can say how to resume.
+   * nothing changes in the org. Once the org has accepted the deploy (it has an ID), nothing loses
+   * that ID: when --wait runs out, the connection drops or a status request fails, this throws
+   * DeployInProgressError (exit 69); on Ctrl-C or SIGTERM, DeployInterruptedError (130, 143);
+   * both name the ID and how to follow the deploy (./errors.ts). After a signal no new deploy
+   * starts in this process (./interrupts.ts), except a `cleanup` one.
    */
-  public async deploy(components: readonly Component[], options: { checkOnly: boolean } & PollOptions): Promise<DeployOutcome> {
+  public async deploy(components: readonly Component[], options: DeployOptions): Promise<DeployOutcome> {
+    const watch = watchSignals({ cleanup: options.cleanup });
     try {
-      return await this.deployOnce(components, options);
+      return await this.deployOnce(components, options, watch);
     } catch (e) {
-      if (e instanceof DeployTimeoutError) throw e;
+      if (isDeployStop(e)) throw e;
       throw orgRequestError(e, options.checkOnly ? 'The check-only deploy' : 'The deploy', this.orgName);
+    } finally {
+      watch.close();
     }
   }
 
-  private async deployOnce(components: readonly Component[], options: { checkOnly: boolean } & PollOptions): Promise<DeployOutcome> {
-    // SDR builds the zip from source files: write them to a private temporary folder
-    const root = await mkdtemp(join(tmpdir(), 'eca-deploy-'));
-    let op;
+  private async deployOnce(components: readonly Component[], options: DeployOptions, watch: SignalWatch): Promise<DeployOutcome> {
+    const { checkOnly } = options;
+    if (watch.received) throw await this.stopped(undefined, checkOnly, watch.received);
+    let op: MetadataApiDeploy;
     try {
-      for (const c of components) {
-        const kind = sourceLayoutOf(c.type);
-        const rel = kind ? sourceFilePath(kind, c.fullName) : settingsSourcePath(c);
-        if (!rel) throw new Error(`no source layout for ${c.type}`);
-        const file = join(root, rel);
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(file, serializeMetadataXml(c.type, c.values));
-      }
-      // SDR builds and sends the deploy; reads never load it
-      const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
-      const set = ComponentSet.fromSource(root);
-      set.apiVersion = this.apiVersion;
-      set.sourceApiVersion = this.apiVersion;
-      op = await set.deploy({
-        usernameOrConnection: this.conn,
-        apiOptions: { checkOnly: options.checkOnly, rollbackOnError: true, singlePackage: true, ignoreWarnings: false },
-      });
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
-    let status: MetadataApiDeployStatus;
-    try {
-      status = (await op.pollStatus({ frequency: Duration.milliseconds(options.frequencyMs ?? 500), timeout: durationSeconds(options.timeoutSeconds ?? 600) })).response;
+      // SDR builds and sends the deploy (reads never load it); a signal during the request waits
+      // for its answer: the ID it brings must not be lost
+      const { ComponentSet, VirtualTreeContainer: Tree } = await import('@salesforce/source-deploy-retrieve');
+      const send = (set: InstanceType<typeof ComponentSet>): Promise<MetadataApiDeploy> => {
+        set.apiVersion = this.apiVersion;
+        set.sourceApiVersion = this.apiVersion;
+        return set.deploy({
+          usernameOrConnection: this.conn,
+          apiOptions: { checkOnly, rollbackOnError: true, singlePackage: true, ignoreWarnings: false },
+        });
+      };
+      op = options.inMemory
+        ? // the files never touch the disk: SDR's virtual tree, then its in-memory zip
+          await send(ComponentSet.fromSource({ fsPaths: [MEMORY_ROOT], tree: memoryTree(Tree, components) }))
+        : // SDR builds the zip from source files: write them to a private temporary folder
+          await withTempDir('eca-deploy-', async (root) => {
+            for (const c of components) {
+              const file = join(root, sourcePathOf(c));
+              await mkdir(dirname(file), { recursive: true });
+              await writeFile(file, serializeMetadataXml(c.type, c.values));
+            }
+            return send(ComponentSet.fromSource(root));
+          });
     } catch (e) {
-      if (e instanceof Error && /timeout|timed out/i.test(`${e.name} ${e.message}`) && op.id) throw new DeployTimeoutError(op.id);
+      if (watch.received) throw await this.stopped(undefined, checkOnly, watch.received);
       throw e;
     }
-    return outcomeOf(status, options.checkOnly);
+    const id = op.id;
+    if (!id) throw new Error('the org answered the deploy request without an ID');
+    watch.setLastWords(deployLastWords(id, this.orgName));
+    if (watch.received) throw await this.stopped(id, checkOnly, watch.received);
+    return outcomeOf(await this.watchDeploy(op, id, options, watch), checkOnly);
+  }
+
+  /**
+   * Polls the deploy's status until it is done. Network failures are tried again a few times;
+   * any other failure, the deadline or a signal stops the watch with a named error.
+   */
+  private async watchDeploy(op: MetadataApiDeploy, id: string, options: DeployOptions, watch: SignalWatch): Promise<MetadataApiDeployStatus> {
+    const { checkOnly } = options;
+    const frequencyMs = options.frequencyMs ?? 500;
+    const timeoutSeconds = options.timeoutSeconds ?? 600;
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    const signalled = async (e: unknown): Promise<never> => {
+      if (e instanceof SignalReceived) throw await this.stopped(id, checkOnly, e.signal);
+      throw e;
+    };
+    let failures = 0;
+    for (;;) {
+      let status: MetadataApiDeployStatus | undefined;
+      let pause = frequencyMs;
+      try {
+        status = await watch.race(op.checkStatus());
+        failures = 0;
+      } catch (e) {
+        if (e instanceof SignalReceived) await signalled(e);
+        const transient = isUnreachable(e) || TRANSIENT.test(`${(e as Error)?.name} ${describeFailure(e)}`);
+        if (!transient) throw await this.stopped(id, checkOnly, 'failed', describeFailure(e));
+        if (++failures > STATUS_RETRIES) throw await this.stopped(id, checkOnly, 'dropped', describeFailure(e));
+        pause = frequencyMs * 2 ** (failures - 1);
+      }
+      if (status && truthy(status.done)) return status;
+      const left = deadline - Date.now();
+      if (left <= 0) throw await this.stopped(id, checkOnly, 'timeout', waited(timeoutSeconds));
+      await watch.race(sleep(Math.min(pause, left))).catch(signalled);
+    }
+  }
+
+  /** The error for a deploy this command stops watching; the CLI's deploy cache learns the job so `sf project deploy resume` finds it. */
+  private async stopped(deployId: string | undefined, checkOnly: boolean, stoppedBy: DeployStopReason, detail?: string): Promise<Error> {
+    const username = this.conn.getUsername();
+    const resumable = deployId !== undefined && username !== undefined && (await rememberDeployForResume(deployId, username));
+    return deployStopError({ deployId, org: this.orgName, checkOnly, stoppedBy, detail, resumable });
   }
 
   /**
@@ -180,28 +269,8 @@ export class OrgAccess {
    * its in-memory zip) instead of a temporary folder: for components that carry a secret (a
    * consumer secret restored from a snapshot's vault), which must never touch the disk.
    */
-  public async deployFromMemory(components: readonly Component[], options: { checkOnly: boolean } & PollOptions): Promise<DeployOutcome> {
-    try {
-      const { ComponentSet, VirtualTreeContainer: Tree } = await import('@salesforce/source-deploy-retrieve');
-      const set = ComponentSet.fromSource({ fsPaths: [MEMORY_ROOT], tree: memoryTree(Tree, components) });
-      set.apiVersion = this.apiVersion;
-      set.sourceApiVersion = this.apiVersion;
-      const op = await set.deploy({
-        usernameOrConnection: this.conn,
-        apiOptions: { checkOnly: options.checkOnly, rollbackOnError: true, singlePackage: true, ignoreWarnings: false },
-      });
-      let status: MetadataApiDeployStatus;
-      try {
-        status = (await op.pollStatus({ frequency: Duration.milliseconds(options.frequencyMs ?? 500), timeout: durationSeconds(options.timeoutSeconds ?? 600) })).response;
-      } catch (e) {
-        if (e instanceof Error && /timeout|timed out/i.test(`${e.name} ${e.message}`) && op.id) throw new DeployTimeoutError(op.id);
-        throw e;
-      }
-      return outcomeOf(status, options.checkOnly);
-    } catch (e) {
-      if (e instanceof DeployTimeoutError) throw e;
-      throw orgRequestError(e, options.checkOnly ? 'The check-only deploy' : 'The deploy', this.orgName);
-    }
+  public async deployFromMemory(components: readonly Component[], options: DeployOptions): Promise<DeployOutcome> {
+    return this.deploy(components, { ...options, inMemory: true });
   }
 
   /** Reads the status of a deploy started earlier (a resumed `--wait`). */
@@ -252,6 +321,14 @@ const MEMORY_ROOT = join(tmpdir(), 'eca-deploy-in-memory');
  * SDR is loaded by the caller (deploys only); its tree is made readable as a stream too (the
  * converter streams each file into the zip; SDR 13 leaves stream() unimplemented).
  */
+/** Where a component's source file goes, relative to the project's package folder. */
+function sourcePathOf(c: Component): string {
+  const kind = sourceLayoutOf(c.type);
+  const rel = kind ? sourceFilePath(kind, c.fullName) : settingsSourcePath(c);
+  if (!rel) throw new Error(`no source layout for ${c.type}`);
+  return rel;
+}
+
 function memoryTree(Tree: typeof VirtualTreeContainer, components: readonly Component[]): VirtualTreeContainer {
   class MemoryTree extends Tree {
     public stream(fsPath: string): Readable {
@@ -260,10 +337,7 @@ function memoryTree(Tree: typeof VirtualTreeContainer, components: readonly Comp
   }
   const dirs = new Map<string, Array<{ name: string; data: Buffer }>>();
   for (const c of components) {
-    const kind = sourceLayoutOf(c.type);
-    const rel = kind ? sourceFilePath(kind, c.fullName) : settingsSourcePath(c);
-    if (!rel) throw new Error(`no source layout for ${c.type}`);
-    const [dir, name] = rel.split('/');
+    const [dir, name] = sourcePathOf(c).split('/');
     dirs.set(dir, [...(dirs.get(dir) ?? []), { name, data: Buffer.from(serializeMetadataXml(c.type, c.values), 'utf8') }]);
   }
   return new MemoryTree([
@@ -272,6 +346,8 @@ function memoryTree(Tree: typeof VirtualTreeContainer, components: readonly Comp
   ]);
 }
 
-function durationSeconds(seconds: number): Duration {
-  return Duration.seconds(seconds);
+/** "10 minutes", "1 minute", "45 seconds" */
+function waited(seconds: number): string {
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
+  return `${seconds} second${seconds === 1 ? '' : 's'}`;
 }

@@ -11,6 +11,7 @@ import { AuthInfo, ConfigAggregator, type Connection, Org } from '@salesforce/co
 import { formatApiVersion, LATEST_KNOWN_API_VERSION, MIN_ECA_API_VERSION } from '../domain/schema/index.js';
 import type { Component } from '../domain/model.js';
 import { apiVersionTooLowError, orgOpenError, orgRequestError } from './errors.js';
+import { watchSignals } from './interrupts.js';
 import { type DeployOutcome, OrgAccess } from './orgAccess.js';
 
 /** An org as a command names it: what the user typed, and the Org when a flag already opened it. */
@@ -131,20 +132,24 @@ export type ValidatedDeploy = {
 
 /**
  * A check-only deploy of the components, then (unless it failed or `dryRun`) the deploy, all or
- * nothing (rollbackOnError). A failure of either is in its outcome; a deploy still running when
- * `timeoutSeconds` runs out throws DeployTimeoutError with its job id.
+ * nothing (rollbackOnError). A failure of either is in its outcome. A deploy the command stops
+ * watching throws DeployInProgressError (--wait ran out, the connection dropped: exit 69) or
+ * DeployInterruptedError (Ctrl-C, SIGTERM: 130, 143), with its ID. One signal watch spans both
+ * deploys: Ctrl-C after the validation means the deploy never starts.
  */
 export async function validateThenDeploy(
   access: OrgAccess,
   components: readonly Component[],
   options: { dryRun?: boolean; timeoutSeconds?: number; onValidated?: (validation: DeployOutcome) => void; inMemory?: boolean } = {}
 ): Promise<ValidatedDeploy> {
-  // inMemory: the files never touch the disk (components that carry a secret)
-  const deploy = (checkOnly: boolean): Promise<DeployOutcome> =>
-    options.inMemory ? access.deployFromMemory(components, { checkOnly, timeoutSeconds: options.timeoutSeconds }) : access.deploy(components, { checkOnly, timeoutSeconds: options.timeoutSeconds });
-  const validation = await deploy(true);
-  if (!validation.success || options.dryRun) return { validation };
-  options.onValidated?.(validation);
-  const deployment = await deploy(false);
-  return { validation, deployment };
+  const watch = watchSignals();
+  try {
+    const validation = await access.deploy(components, { checkOnly: true, timeoutSeconds: options.timeoutSeconds, inMemory: options.inMemory });
+    if (!validation.success || options.dryRun) return { validation };
+    options.onValidated?.(validation);
+    const deployment = await access.deploy(components, { checkOnly: false, timeoutSeconds: options.timeoutSeconds, inMemory: options.inMemory });
+    return { validation, deployment };
+  } finally {
+    watch.close();
+  }
 }

@@ -15,7 +15,7 @@ const exitMessages = Messages.loadMessages('plugin-eca', 'exitCodes');
 
 /** The help's ERROR CODES section of a command, from the table. */
 export function errorCodesHelp(command: CommandId): ReturnType<typeof toHelpSection> {
-  const rows = Object.entries(EXIT_CODES[command]).map(([name, code]) => [`${name} (${code})`, exitMessages.getMessage(`${command}.${name}`)]);
+  const rows = Object.entries(EXIT_CODES[command]).map(([name, code]) => [`${name} (${code})`, exitMessages.getMessage(exitMessages.messages.has(`${command}.${name}`) ? `${command}.${name}` : `deploy.${name}`)]);
   return toHelpSection('ERROR CODES', Object.fromEntries(rows) as Record<string, string>);
 }
 

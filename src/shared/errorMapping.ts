@@ -3,11 +3,15 @@
  * base command's catch (./ecaCommand.ts), not by each command.
  *
  * - A flag the parser rejects (unknown flag, bad option value, flags that cannot go together):
- *   the command's usage code. Under sf, oclif gives a bad option value the CLI's default exit
+ *   the command's usage code. But an org flag whose org the CLI cannot open (an unknown alias, an
+ *   authorization it cannot decrypt) is an org failure, even when oclif reports it while parsing. Under sf, oclif gives a bad option value the CLI's default exit
  *   code (1, which for policy check means "findings"); here it is the documented code.
  * - An org or network failure (an org the CLI cannot open, an org that does not answer, an
  *   expired authorization, a request limit, a Salesforce error): the command's named org error
  *   with the code for org failures and an action naming the org as the user typed it.
+ * - A deploy the command stopped watching (src/org/errors.ts): 69 when the org accepted it and it
+ *   goes on (--wait ran out, the connection dropped, a status request failed), 130 or 143 on
+ *   Ctrl-C or SIGTERM (DEPLOY_EXIT_CODES in ./exitCodes.ts), whatever the cause the error names.
  * - Any other named error of the command: the code it carries when it is not the default 1,
  *   else the command's failure code.
  *
@@ -17,7 +21,7 @@
  * and the ErrorId written so it stays readable for support but is not taken for a crash.
  */
 import { SfError } from '@salesforce/core';
-import { isOrgError, isUnreachable, orgOpenError, orgRequestError } from '../org/errors.js';
+import { isDeployStop, isOrgError, isUnreachable, orgOpenError, orgRequestError } from '../org/errors.js';
 import type { FailureCodes } from './exitCodes.js';
 
 /** The errors oclif's parser raises (@oclif/core parser/errors). */
@@ -39,6 +43,20 @@ const ORG_OPEN_ERRORS = new Set(['NamedOrgNotFoundError', 'NoAuthInfoFound', 'No
 /** sf-plugins-core's gack pattern: a Salesforce ErrorId. */
 const ERROR_ID = /(\d{9,}-\d{3,}) \((-?\d{7,})\)/;
 const ERROR_IDS = new RegExp(ERROR_ID.source, 'g');
+
+/**
+ * An org flag's value the CLI could not turn into an org while parsing it (an authorization it
+ * cannot decrypt, for instance): oclif wraps the error as "Parsing --target-org ...", but it is
+ * the org that failed, not the command line.
+ */
+function isOrgFlagFailure(e: Error): boolean {
+  return /^Parsing --[\w-]*(org|dev-hub)\b/.test(e.message) && !PARSE_ERRORS.has(e.name) && !PARSE_ERRORS.has(e.constructor.name) && !('parse' in e && 'oclif' in e);
+}
+
+/** The error without oclif's wrapping ("Parsing --target-org \n\t...\nSee more help with --help"). */
+function unwrapped(e: Error): Error {
+  return new SfError(e.message.replace(/^Parsing --[\w-]+\s*/, '').replace(/\s*See more help with --help\s*$/, ''), e.name, (e as SfError).actions);
+}
 
 function isParseError(e: Error): boolean {
   return PARSE_ERRORS.has(e.name) || /^Parsing --[\w-]+ /.test(e.message) || ('parse' in e && 'oclif' in e);
@@ -71,6 +89,8 @@ function rebuilt(e: SfError, exitCode: number): SfError {
  */
 export function documentedError(error: unknown, codes: FailureCodes, org: string | undefined): Error {
   const e = error instanceof Error ? error : new Error(String(error));
+  if (isDeployStop(e)) return rebuilt(e, e.exitCode);
+  if (!isOrgError(e) && isOrgFlagFailure(e)) return rebuilt(orgOpenError(unwrapped(e), org ?? 'the org') as SfError, codes.org);
   if (!isOrgError(e) && !ORG_OPEN_ERRORS.has(e.name) && isParseError(e)) {
     // oclif's parse errors are named by their class (FlagInvalidOptionError), their `name` says Error
     const name = e.name === 'Error' && e.constructor.name !== 'Error' ? e.constructor.name : e.name;

@@ -9,18 +9,31 @@
  * flag parsing errors; 68 partial success and 69 still in progress, as `sf project deploy` uses them.
  */
 
+/**
+ * The codes of every command that deploys (spread them into its row: `...DEPLOY_EXIT_CODES`), for
+ * when the command stops before the deploy ends. 69: the org accepted the deploy and it goes on
+ * there, but the command stopped watching it (--wait ran out, the connection dropped, a status
+ * request failed), as `sf project deploy` exits 69 for a deploy still InProgress
+ * (plugin-deploy-retrieve src/utils/errorCodes.ts). 130 and 143: Ctrl-C (SIGINT) or SIGTERM
+ * while a deploy was in flight, 128 + the signal's number as shells report a process a signal
+ * stopped. The error names the deploy ID and the `sf project deploy resume|report` lines
+ * (src/org/errors.ts); the shared error mapping keeps these codes, so the operation does nothing.
+ * Their help texts are the `deploy.*` entries of messages/exitCodes.md unless the command has its own.
+ */
+export const DEPLOY_EXIT_CODES = { InProgress: 69, Interrupted: 130, Terminated: 143 } as const;
+
 export const EXIT_CODES = {
   generate: { Written: 0, Failed: 1, Usage: 2 },
-  create: { Succeeded: 0, Failed: 1, Usage: 2, InProgress: 69 },
+  create: { Succeeded: 0, Failed: 1, Usage: 2, ...DEPLOY_EXIT_CODES },
   list: { Listed: 0, Failed: 1, Usage: 2 },
   display: { Shown: 0, Failed: 1, Usage: 2 },
-  convert: { Converted: 0, Failed: 1, Usage: 2, NeedsAttention: 68 },
-  migrate: { Succeeded: 0, Failed: 1, Usage: 2, PartialSuccess: 68, InProgress: 69 },
+  convert: { Converted: 0, Failed: 1, Usage: 2, NeedsAttention: 68, ...DEPLOY_EXIT_CODES },
+  migrate: { Succeeded: 0, Failed: 1, Usage: 2, PartialSuccess: 68, ...DEPLOY_EXIT_CODES },
   policyCheck: { Passed: 0, Findings: 1, Error: 2, Incomplete: 2 },
   tokenVerify: { Verified: 0, Failed: 1, Usage: 2, Refused: 3 },
   snapshot: { Written: 0, Failed: 1, Usage: 2 },
   diff: { Identical: 0, Different: 1, Error: 2 },
-  restore: { Succeeded: 0, Failed: 1, Usage: 2, PartialSuccess: 68, InProgress: 69 },
+  restore: { Succeeded: 0, Failed: 1, Usage: 2, PartialSuccess: 68, ...DEPLOY_EXIT_CODES },
   doctor: { Passed: 0, Failed: 1, Usage: 2, Incomplete: 3 },
   loginClientCredentials: { LoggedIn: 0, Failed: 1, Usage: 2, Refused: 3 },
 } as const;
