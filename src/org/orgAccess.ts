@@ -183,8 +183,9 @@ export class OrgAccess {
     try {
       for (const c of components) {
         const kind = componentByType(c.type);
-        if (!kind) throw new Error(`no source layout for ${c.type}`);
-        const file = join(root, sourceFilePath(kind, c.fullName));
+        const rel = kind ? sourceFilePath(kind, c.fullName) : settingsSourcePath(c);
+        if (!rel) throw new Error(`no source layout for ${c.type}`);
+        const file = join(root, rel);
         await mkdir(dirname(file), { recursive: true });
         await writeFile(file, serializeMetadataXml(c.type, c.values));
       }
@@ -226,6 +227,12 @@ export class OrgAccess {
       throw orgRequestError(e, what, this.orgName);
     }
   }
+}
+
+/** A Settings component (root ExternalClientAppSettings, member ExternalClientApp) in source format. */
+function settingsSourcePath(c: Component): string | undefined {
+  const m = /^(\w+)Settings$/.exec(c.type);
+  return m && m[1] === c.fullName ? `settings/${c.fullName}.settings-meta.xml` : undefined;
 }
 
 function outcomeOf(status: MetadataApiDeployStatus, checkOnly: boolean): DeployOutcome {
