@@ -37,7 +37,7 @@
  * getStaged() and createStaged(); it never logs one (jsforce logs the method and URL only) and
  * never puts one in an error. Callers hold secrets in memory and hand them to a sink.
  */
-import { Logger, Messages, SfError } from '@salesforce/core';
+import { type Connection, Logger, Messages, SfError } from '@salesforce/core';
 import { orgRequestError } from './errors.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -92,7 +92,7 @@ export type CredentialsErrorReason = 'setting-off' | 'missing-permission' | 'not
 
 /** The part of a Session the client needs. */
 export type CredentialsTarget = {
-  readonly connection: { request<T>(request: { method: string; url: string; body?: string; headers?: Record<string, string> }): Promise<T> };
+  readonly connection: Pick<Connection, 'request'>;
   /** "66.0" */
   readonly apiVersion: string;
   /** the alias or username the user typed, named in errors */
@@ -237,11 +237,11 @@ export class OAuthCredentialsClient {
   }
 
   /** One request; its step goes to the trace log by name and ids, never a body. */
-  private async call<T>(method: string, url: string, step: string, ids: Record<string, string>, body?: string): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, step: string, ids: Record<string, string>, body?: string): Promise<T> {
     this.logger.trace(`${step}: ${method} ${url.replace(/\?.*$/, '')} ${Object.entries(ids).map(([k, v]) => `${k}=${v}`).join(' ')}`.trim());
     try {
       return await this.target.connection.request<T>({
-        method,
+        method: method as 'GET' | 'POST' | 'PATCH' | 'DELETE',
         url,
         ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
       });
