@@ -11,6 +11,7 @@ import { Messages } from '@salesforce/core';
 import { createTwoFilesPatch } from 'diff';
 import { readOrgApps } from '../org/apps.js';
 import { readRunAsUsers, readTokenUsage } from '../org/facts.js';
+import { readSecretAgeFacts } from '../org/secretAge.js';
 import { listAuthorizedOrgs, openSession } from '../org/session.js';
 import { componentByType } from '../domain/components.js';
 import { assembleEcas, type ConnectedApp } from '../domain/model.js';
@@ -224,7 +225,7 @@ async function readOrgs(names: readonly string[], apiVersion: string | undefined
         ...apps.ecas.map((e) => e.parts.oauthPolicies?.values.clientCredentialsFlowUser),
         ...apps.connectedApps.map((c) => c.values.oauthConfig?.oauthClientCredentialUser),
       ].filter((u): u is string => typeof u === 'string');
-      const [runAs, usage] = await Promise.all([readRunAsUsers(s.access, runAsNames), readTokenUsage(s.access).catch(() => new Map())]);
+      const [runAs, usage, secretAge] = await Promise.all([readRunAsUsers(s.access, runAsNames), readTokenUsage(s.access).catch(() => new Map()), readSecretAgeFacts(s.access)]);
       const settings = apps.settings ?? {};
       const orgFacts = {
         id: s.orgId,
@@ -246,6 +247,7 @@ async function readOrgs(names: readonly string[], apiVersion: string | undefined
             org: orgFacts,
             runAsUser: runAsFacts(eca.parts.oauthPolicies?.values.clientCredentialsFlowUser),
             tokenUsage: usage.get(eca.parts.header?.values.label ?? eca.name) ?? usage.get(eca.name),
+            secretAge: secretAge(eca.name),
           })
         );
       }
