@@ -222,7 +222,7 @@ export class OAuthCredentialsClient {
     }
   }
 
-  /** Follows nextPageUrl (relative or absolute) until a page comes back empty or without one. */
+  /** Follows nextPageUrl (relative or absolute) until a page comes back short, empty or without one. */
   private async pages(field: string, first: string, step: string): Promise<Array<Record<string, unknown>>> {
     const out: Array<Record<string, unknown>> = [];
     let url: string | undefined = `${first}?page=0&pageSize=${PAGE_SIZE}`;
@@ -231,7 +231,8 @@ export class OAuthCredentialsClient {
       const items: Array<Record<string, unknown>> = Array.isArray(body?.[field]) ? (body?.[field] as unknown[]).filter(isObject) : [];
       out.push(...items);
       const next = str(body?.nextPageUrl);
-      url = items.length === 0 || !next || next === url ? undefined : next.replace(/^https?:\/\/[^/]+/, '');
+      // a short page is the last one (the resource gives nextPageUrl even then)
+      url = items.length < PAGE_SIZE || !next || next === url ? undefined : next.replace(/^https?:\/\/[^/]+/, '');
     }
     return out;
   }
