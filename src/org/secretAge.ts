@@ -7,24 +7,19 @@
  * more per app.
  */
 import type { SecretAgeFacts } from '../domain/app/index.js';
+import { type EcaRecord, readEcaRecords } from './ecaRecords.js';
 import type { OrgAccess } from './orgAccess.js';
 
-type Row = { DeveloperName: string; NamespacePrefix?: string | null; CreatedDate?: string | null };
-
-/** The secret-age fact of each local or packaged ECA by developer name (ns__Name for namespaced ones). */
+/** The secret-age fact of each ECA by developer name (ns__Name for namespaced ones). */
 export async function readSecretAgeFacts(access: OrgAccess): Promise<(appName: string) => SecretAgeFacts> {
-  let rows: Row[];
+  let records: EcaRecord[];
   try {
-    rows = await access.query<Row>('SELECT DeveloperName, NamespacePrefix, CreatedDate FROM ExternalClientApplication');
+    records = await readEcaRecords(access);
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
     return () => ({ status: 'unreadable', error });
   }
-  const byName = new Map<string, string>();
-  for (const r of rows) {
-    if (!r.CreatedDate) continue;
-    byName.set(r.NamespacePrefix ? `${r.NamespacePrefix}__${r.DeveloperName}` : r.DeveloperName, r.CreatedDate);
-  }
+  const byName = new Map(records.filter((r) => r.createdDate).map((r) => [r.name, r.createdDate as string]));
   return (appName) => {
     const created = byName.get(appName);
     return created ? { status: 'bounded', appCreatedDate: created } : { status: 'unreadable', error: `the org has no creation date for ${appName}` };

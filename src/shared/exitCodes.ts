@@ -18,6 +18,11 @@ export const EXIT_CODES = {
   migrate: { Succeeded: 0, Failed: 1, Usage: 2, PartialSuccess: 68, InProgress: 69 },
   policyCheck: { Passed: 0, Findings: 1, Error: 2 },
   tokenVerify: { Verified: 0, Failed: 1, Usage: 2, Refused: 3 },
+  credentialsStage: { Staged: 0, Failed: 1, Usage: 2 },
+  credentialsRotate: { Rotated: 0, Failed: 1, Usage: 2, Refused: 3, PartialSuccess: 68 },
+  credentialsRevoke: { Revoked: 0, Failed: 1, Usage: 2 },
+  credentialsStatus: { Shown: 0, Failed: 1, Usage: 2, Incomplete: 68 },
+  certRotate: { Rotated: 0, Failed: 1, Usage: 2, Refused: 3 },
 } as const;
 
 export type CommandId = keyof typeof EXIT_CODES;
@@ -34,4 +39,9 @@ export const FAILURE_CODES: Readonly<Record<CommandId, FailureCodes>> = {
   migrate: { failed: EXIT_CODES.migrate.Failed, org: EXIT_CODES.migrate.Failed, usage: EXIT_CODES.migrate.Usage },
   policyCheck: { failed: EXIT_CODES.policyCheck.Error, org: EXIT_CODES.policyCheck.Error, usage: EXIT_CODES.policyCheck.Error },
   tokenVerify: { failed: EXIT_CODES.tokenVerify.Failed, org: EXIT_CODES.tokenVerify.Failed, usage: EXIT_CODES.tokenVerify.Usage },
+  credentialsStage: { failed: EXIT_CODES.credentialsStage.Failed, org: EXIT_CODES.credentialsStage.Failed, usage: EXIT_CODES.credentialsStage.Usage },
+  credentialsRotate: { failed: EXIT_CODES.credentialsRotate.Failed, org: EXIT_CODES.credentialsRotate.Failed, usage: EXIT_CODES.credentialsRotate.Usage },
+  credentialsRevoke: { failed: EXIT_CODES.credentialsRevoke.Failed, org: EXIT_CODES.credentialsRevoke.Failed, usage: EXIT_CODES.credentialsRevoke.Usage },
+  credentialsStatus: { failed: EXIT_CODES.credentialsStatus.Failed, org: EXIT_CODES.credentialsStatus.Failed, usage: EXIT_CODES.credentialsStatus.Usage },
+  certRotate: { failed: EXIT_CODES.certRotate.Failed, org: EXIT_CODES.certRotate.Failed, usage: EXIT_CODES.certRotate.Usage },
 };
