@@ -22,7 +22,7 @@ export const EXIT_CODES = {
   credentialsRotate: { Rotated: 0, Failed: 1, Usage: 2, Refused: 3, PartialSuccess: 68 },
   credentialsRevoke: { Revoked: 0, Failed: 1, Usage: 2 },
   credentialsStatus: { Shown: 0, Failed: 1, Usage: 2, Incomplete: 68 },
-  certRotate: { Rotated: 0, Failed: 1, Usage: 2, Refused: 3 },
+  certRotate: { Rotated: 0, Failed: 1, Usage: 2, Refused: 3, InProgress: 69 },
 } as const;
 
 export type CommandId = keyof typeof EXIT_CODES;
