@@ -79,7 +79,11 @@ export type CertRotateResult = {
   warnings: string[];
 };
 
-export const CERT_ROTATE_STAGES = ['Reading the app', 'Delivering the new key', 'Deploying the certificate', 'Verifying the new key', 'Restoring the previous certificate'] as const;
+/** The stages this run goes through (the restore after a failed proof is said in the error). */
+export function certRotateStages(input: Pick<CertRotateInput, 'dryRun' | 'certificate'>): string[] {
+  if (input.dryRun) return ['Reading the app', 'Checking the certificate'];
+  return ['Reading the app', ...(input.certificate ? [] : ['Delivering the new key']), 'Deploying the certificate', 'Verifying the new key'];
+}
 
 type Planned = { keyPem: string; certPem: string; generated: boolean; sink?: PreparedSink; certFile?: string };
 
@@ -88,7 +92,7 @@ export async function rotateCertificate(input: CertRotateInput, onProgress?: OnP
   const secrets: string[] = [];
   const now = input.now ?? new Date();
   try {
-    const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = now.toISOString().replace(/[-:.]/g, '');
     const planned = await plan(input, stamp, now, secrets);
     progress({ stage: 'Reading the app', data: { app: input.name } });
     const s = await openSession(input.org, { apiVersion: input.apiVersion });
@@ -124,14 +128,14 @@ export async function rotateCertificate(input: CertRotateInput, onProgress?: OnP
     const component = (pem: string): { type: string; fullName: string; values: MetadataValues } => ({ type: GLOBAL_OAUTH, fullName: global.fullName, values: withCert(pem) });
 
     if (input.dryRun) {
-      progress({ skipTo: 'Deploying the certificate' });
+      progress({ stage: 'Checking the certificate' });
       const check = await deploy(s, component(toPem(planned.certPem)), true, input);
       if (!check.success) throw deployFailed(check, input.name, undefined);
       return { ...base, dryRun: true, deployId: check.id, verification: { verified: false } };
     }
 
     // the new key reaches its sink before the certificate changes: the pipeline has it first
-    progress({ stage: 'Delivering the new key' });
+    if (planned.sink) progress({ stage: 'Delivering the new key' });
     const key = planned.sink ? await deliver(planned.sink, { value: planned.keyPem, name: 'SF_JWT_KEY' }) : undefined;
     if (planned.certFile) await writeFilesAtomically([{ path: planned.certFile, content: toPem(planned.certPem) }]);
 
@@ -144,9 +148,8 @@ export async function rotateCertificate(input: CertRotateInput, onProgress?: OnP
     try {
       const proved = await proveLogin(
         { org: { name: s.name, org: s.org }, apiVersion: s.apiVersion, name: input.name, flow: 'jwt-bearer', username: input.username, 'secret-stdin': false, credentials: { privateKeyPem: planned.keyPem } },
-        { waitSeconds: input.waitSeconds, onRetry: (n, cause) => progress({ data: { attempt: `${n + 1} (${cause})` } }) }
+        { waitSeconds: input.waitSeconds, onRetry: (n, cause) => progress({ data: { status: `trying again (${n + 1}): ${cause}` } }) }
       );
-      progress({ skipTo: 'Restoring the previous certificate' });
       const keyFile = key?.kind === 'file' ? key.path : input['key-file'];
       const audience = proved.audienceSource === 'sandbox' ? 'SF_AUDIENCE_URL=https://test.salesforce.com ' : '';
       return {
@@ -159,7 +162,7 @@ export async function rotateCertificate(input: CertRotateInput, onProgress?: OnP
         loginCommand: `${audience}sf org login jwt --client-id ${proved.consumerKey} --jwt-key-file ${keyFile ?? '<the new key>'} --username ${input.username} --instance-url ${s.instanceUrl} --alias ${input.name.toLowerCase()}`,
       };
     } catch (e) {
-      progress({ stage: 'Restoring the previous certificate' });
+      progress({ data: { restoring: 'the previous certificate' } });
       throw await restoreAfter(e, s, component(previousPem), input, key);
     }
   } catch (e) {

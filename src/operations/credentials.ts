@@ -86,6 +86,7 @@ export async function withCredentialsAccess<T>(
   work: () => Promise<T>,
   describe?: (value: T) => string
 ): Promise<{ value: T; secretAccess: SecretAccessReport }> {
+  onProgress({ data: { secretAccess: 'checking the org setting' } });
   const { value, access } = await withSecretAccess(
     ctx.s,
     {
@@ -98,6 +99,7 @@ export async function withCredentialsAccess<T>(
     },
     work
   );
+  if (!access.changed) onProgress({ data: { secretAccess: 'on already (unchanged)' } });
   return { value, secretAccess: { wasOn: access.wasOn, turnedOnForCommand: access.changed } };
 }
 

@@ -70,7 +70,14 @@ export function rotateOutcome(r: RotateResult): 'Rotated' | 'PartialSuccess' {
   return r.previous.error !== undefined ? 'PartialSuccess' : 'Rotated';
 }
 
-export const ROTATE_STAGES = ['Reading the app', 'Verifying the staged credentials', 'Promoting', 'Revoking the previous credentials'] as const;
+/** The stages this run goes through, in order (a stage that will not run is not shown). */
+export function rotateStages(input: Pick<RotateInput, 'dry-run' | 'skip-verify' | 'revoke-previous'>): string[] {
+  return [
+    'Reading the app',
+    ...(input['skip-verify'] ? [] : ['Verifying the staged credentials']),
+    ...(input['dry-run'] ? [] : ['Promoting', ...(input['revoke-previous'] ? ['Revoking the previous credentials'] : [])]),
+  ];
+}
 
 export async function rotateCredentials(input: RotateInput, onProgress?: OnProgress): Promise<RotateResult> {
   const progress = progressTo(onProgress);
@@ -115,7 +122,6 @@ async function rotate(ctx: AppContext, input: RotateInput, secrets: string[], pr
 
   let verification: RotateResult['verification'] = { verified: false, skipped: true, flow: 'client-credentials' };
   if (input['skip-verify']) {
-    progress({ skipTo: 'Promoting' });
     warnings.push(messages.getMessage('warn.skipVerify', [ctx.app.name]));
   } else {
     progress({ stage: 'Verifying the staged credentials', data: { stagedId: slot.id } });
@@ -123,7 +129,7 @@ async function rotate(ctx: AppContext, input: RotateInput, secrets: string[], pr
     try {
       const proved = await proveLogin(
         { org: { name: ctx.s.name, org: ctx.s.org }, apiVersion: ctx.s.apiVersion, name: ctx.app.name, flow: 'client-credentials', 'client-id': slot.key, 'secret-stdin': false, credentials: { clientSecret: slot.secret } },
-        { waitSeconds: input.waitSeconds, onRetry: (n, cause) => progress({ data: { attempt: `${n + 1} (${cause})` } }) }
+        { waitSeconds: input.waitSeconds, onRetry: (n, cause) => progress({ data: { stagedId: `${slot.id} (trying again ${n + 1}: ${cause})` } }) }
       );
       verification = { verified: true, skipped: false, flow: 'client-credentials', tokenEndpoint: proved.tokenEndpoint, user: proved.user.username, scopes: proved.scopes, attempts: proved.attempts };
     } catch (e) {
@@ -145,7 +151,6 @@ async function rotate(ctx: AppContext, input: RotateInput, secrets: string[], pr
     warnings,
   };
   if (input['dry-run']) {
-    progress({ skipTo: 'Revoking the previous credentials' });
     return { ...base, dryRun: true, promoted: false, previous: { revoked: false } };
   }
 
@@ -166,7 +171,7 @@ async function rotate(ctx: AppContext, input: RotateInput, secrets: string[], pr
         previous.revoked = true;
         previous.validUntil = undefined;
       }
-    } else progress({ skipTo: 'Revoking the previous credentials' });
+    }
   } catch (e) {
     previous.error = e instanceof Error ? e.message : String(e);
     warnings.push(messages.getMessage('warn.notRevoked', [ctx.app.name, previous.error]));

@@ -63,7 +63,6 @@ export type StatusResult = {
   warnings: string[];
 };
 
-export const STATUS_STAGES = ['Reading the apps', 'Reading credentials and usage'] as const;
 
 /** The exit-code row: anything not read is an incomplete status (68). */
 export function statusOutcome(r: StatusResult): 'Shown' | 'Incomplete' {

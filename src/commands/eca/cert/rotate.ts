@@ -37,12 +37,11 @@ export default class CertRotate extends EcaCommand<CertRotateResult> {
     const [op, { stagesView }] = await Promise.all([import('../../../operations/certRotate.js'), import('../../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
     const view = stagesView({
-      stages: op.CERT_ROTATE_STAGES,
+      stages: op.certRotateStages({ dryRun: flags['dry-run'], certificate: flags.certificate }),
       title: messages.getMessage(flags['dry-run'] ? 'stages.titleDryRun' : 'stages.title', [flags.name, org.name]),
       jsonEnabled: this.jsonEnabled(),
       fields: [
         { label: 'Deploy ID', key: 'deployId' },
-        { label: 'Attempt', key: 'attempt' },
       ],
     });
     try {

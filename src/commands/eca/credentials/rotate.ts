@@ -32,13 +32,12 @@ export default class Rotate extends EcaCommand<RotateResult> {
     const [op, { stagesView }] = await Promise.all([import('../../../operations/credentialsRotate.js'), import('../../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
     const view = stagesView({
-      stages: op.ROTATE_STAGES,
+      stages: op.rotateStages(flags),
       title: messages.getMessage(flags['dry-run'] ? 'stages.titleDryRun' : 'stages.title', [flags.name, org.name]),
       jsonEnabled: this.jsonEnabled(),
       fields: [
         { label: 'Secret access', key: 'secretAccess' },
         { label: 'Staged ID', key: 'stagedId' },
-        { label: 'Attempt', key: 'attempt' },
       ],
     });
     try {
