@@ -35,6 +35,19 @@ export type SecretAccessReport = {
   turnedOnForCommand: boolean;
 };
 
+/** What every credentials result starts with: the app and the org (never a secret). */
+export type CredentialsResultBase = {
+  app: string;
+  /** ExternalClientApplication record id */
+  appId: string;
+  /** the org as the user named it */
+  org: string;
+  username: string;
+  orgId: string;
+  /** the OAuth consumer acted on */
+  consumerId: string;
+};
+
 export type AppContext = { s: Session; app: EcaRecord; client: OAuthCredentialsClient; log: Logger };
 
 /** The words shown beside the stages while the setting changes. */

@@ -6,7 +6,7 @@
  */
 import { Messages } from '@salesforce/core';
 import { type OnProgress, progressTo } from '../shared/progressEvents.js';
-import { type CredentialsInput, nextCommand, openApp, pickConsumer, type SecretAccessReport, withCredentialsAccess } from './credentials.js';
+import { type CredentialsInput, type CredentialsResultBase, nextCommand, openApp, pickConsumer, type SecretAccessReport, withCredentialsAccess } from './credentials.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca', 'eca.credentials.revoke');
@@ -16,13 +16,7 @@ export type RevokeInput = CredentialsInput & {
   pending: boolean;
 };
 
-export type RevokeResult = {
-  app: string;
-  appId: string;
-  org: string;
-  username: string;
-  orgId: string;
-  consumerId: string;
+export type RevokeResult = CredentialsResultBase & {
   /** the current (primary) consumer key, untouched */
   consumerKey?: string;
   revoked: boolean;

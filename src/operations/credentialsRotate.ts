@@ -10,7 +10,7 @@ import { Messages, SfError } from '@salesforce/core';
 import { redactError } from '../domain/token/redact.js';
 import { EXIT_CODES } from '../shared/exitCodes.js';
 import { type OnProgress, progressTo } from '../shared/progressEvents.js';
-import { type AppContext, type CredentialsInput, nextCommand, openApp, pickConsumer, proveLogin, type SecretAccessReport, withCredentialsAccess } from './credentials.js';
+import { type AppContext, type CredentialsInput, type CredentialsResultBase, nextCommand, openApp, pickConsumer, proveLogin, type SecretAccessReport, withCredentialsAccess } from './credentials.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca', 'eca.credentials.rotate');
@@ -24,13 +24,7 @@ export type RotateInput = CredentialsInput & {
   waitSeconds: number;
 };
 
-export type RotateResult = {
-  app: string;
-  appId: string;
-  org: string;
-  username: string;
-  orgId: string;
-  consumerId: string;
+export type RotateResult = CredentialsResultBase & {
   dryRun: boolean;
   stagedId: string;
   /** the promoted (new primary) consumer key; not a secret */

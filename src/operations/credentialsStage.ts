@@ -13,7 +13,7 @@ import { redactError } from '../domain/token/redact.js';
 import type { StagedCredentials } from '../org/oauthCredentials.js';
 import { chooseSink, deliver, prepareSink, type SinkFlags, type SinkReceipt, type PreparedSink } from '../shared/secretSink.js';
 import { type OnProgress, progressTo } from '../shared/progressEvents.js';
-import { type AppContext, type CredentialsInput, nextCommand, openApp, pickConsumer, type SecretAccessReport, withCredentialsAccess } from './credentials.js';
+import { type AppContext, type CredentialsInput, type CredentialsResultBase, nextCommand, openApp, pickConsumer, type SecretAccessReport, withCredentialsAccess } from './credentials.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca', 'eca.credentials.stage');
@@ -30,15 +30,7 @@ export type StageInput = CredentialsInput &
     cwd?: string;
   };
 
-export type StageResult = {
-  app: string;
-  /** ExternalClientApplication record id */
-  appId: string;
-  /** the org as the user named it */
-  org: string;
-  username: string;
-  orgId: string;
-  consumerId: string;
+export type StageResult = CredentialsResultBase & {
   stagedId: string;
   /** the new consumer key (not a secret): it comes with the new secret, and the pipeline needs both */
   consumerKey: string;

@@ -20,7 +20,7 @@ import { constants as fsConstants, promises as fs } from 'node:fs';
 import { delimiter, isAbsolute, join, relative, resolve } from 'node:path';
 import { Logger, Messages } from '@salesforce/core';
 import { redact } from '../domain/token/redact.js';
-import { writeFilesAtomically } from './files.js';
+import { existingFiles, writeFilesAtomically } from './files.js';
 import { checkSecretPath } from './secretPaths.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -103,7 +103,7 @@ export async function deliver(sink: PreparedSink, payload: SinkPayload): Promise
   const log = Logger.childFromRoot('eca:secretSink');
   log.trace(`deliver: ${payload.name} to ${sink.kind} ${sink.kind === 'command' ? sink.argv[0] : sink.path}`);
   if (sink.kind === 'command') return runCommand(sink, payload);
-  const existed = await exists(sink.target);
+  const existed = (await existingFiles([sink.target])).length > 0;
   if (sink.kind === 'file') {
     const content = payload.value.endsWith('\n') ? payload.value : `${payload.value}\n`;
     await writeSecretFile(sink.target, content, sink.path);
@@ -121,15 +121,6 @@ async function writeSecretFile(target: string, content: string, shown: string): 
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw messages.createError('error.WriteFailed', [shown, code ?? (e instanceof Error ? e.message : String(e))]);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await fs.lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

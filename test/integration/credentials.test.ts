@@ -19,6 +19,7 @@ import Stage from '../../src/commands/eca/credentials/stage.js';
 import Status from '../../src/commands/eca/credentials/status.js';
 import { findLeaks } from '../../src/domain/token/redact.js';
 import { failure } from '../helpers/failure.js';
+import { mintStatus } from '../helpers/mint.js';
 import { type Harness, oauthEca, startHarness } from '../simulator/harness.js';
 
 type Failure = { name: string; message: string; actions?: string[]; exitCode?: number };
@@ -40,14 +41,7 @@ describe('sf eca credentials (in process, simulator)', function () {
       if (c.staged) seen.add(c.staged.secret);
     }
   };
-  const mint = async (key: string, secret: string): Promise<number> => {
-    const res = await fetch(`${h.sim.baseUrl}/services/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: key, client_secret: secret }).toString(),
-    });
-    return res.status;
-  };
+  const mint = (key: string, secret: string): Promise<number> => mintStatus(h.sim.baseUrl, key, secret);
   /** Everything the commands printed, for the leak scan. */
   const printed = (): unknown[] => Object.values(ux).flatMap((stub) => stub.getCalls().map((c) => c.args));
   const noLeak = (value: unknown): void => {
