@@ -18,6 +18,7 @@ import { Messages } from '@salesforce/core';
 import { createTwoFilesPatch } from 'diff';
 import { readConnectedApplicationNames, readInstalledEcas, readOrgApps, type InstalledEca } from '../org/apps.js';
 import { readRunAsUsers, readTokenUsage } from '../org/facts.js';
+import { readSecretAgeFacts } from '../org/secretAge.js';
 import { listOrgLogins, openSession, type OrgLogin, type Session } from '../org/session.js';
 import { componentByType } from '../domain/components.js';
 import { assembleEcas, type ConnectedApp, type Component } from '../domain/model.js';
@@ -500,9 +501,11 @@ async function readOrg(s: Session, entry: CheckedOrg, input: AuditInput): Promis
     ...apps.ecas.map((e) => e.parts.oauthPolicies?.values.clientCredentialsFlowUser),
     ...apps.connectedApps.map((c) => c.values.oauthConfig?.oauthClientCredentialUser),
   ].filter((u): u is string => typeof u === 'string');
-  const [runAs, usage, installedEcas, runtimeApps] = await Promise.all([
+  const [runAs, usage, secretAge, installedEcas, runtimeApps] = await Promise.all([
     readRunAsUsers(s.access, runAsNames),
     readTokenUsage(s.access).catch(() => new Map()),
+    // one query for every app's secret age (rule consumer-secret-not-rotated)
+    readSecretAgeFacts(s.access),
     // External Client Apps exist from API 59.0; an older org has none installed
     s.version >= MIN_ECA_API_VERSION ? readInstalledEcas(s.access, new Set(apps.ecas.map((e) => e.name))) : Promise.resolve<InstalledEca[]>([]),
     readConnectedApplicationNames(s.access),
@@ -529,6 +532,7 @@ async function readOrg(s: Session, entry: CheckedOrg, input: AuditInput): Promis
         org: orgFacts,
         runAsUser: runAsFacts(eca.parts.oauthPolicies?.values.clientCredentialsFlowUser),
         tokenUsage: usage.get(eca.parts.header?.values.label ?? eca.name) ?? usage.get(eca.name),
+        secretAge: secretAge(eca.name),
       })
     );
   }

@@ -37,7 +37,7 @@
  * getStaged() and createStaged(); it never logs one (jsforce logs the method and URL only) and
  * never puts one in an error. Callers hold secrets in memory and hand them to a sink.
  */
-import { Logger, Messages, SfError } from '@salesforce/core';
+import { type Connection, Logger, Messages, SfError } from '@salesforce/core';
 import { orgRequestError } from './errors.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -92,7 +92,7 @@ export type CredentialsErrorReason = 'setting-off' | 'missing-permission' | 'not
 
 /** The part of a Session the client needs. */
 export type CredentialsTarget = {
-  readonly connection: { request<T>(request: { method: string; url: string; body?: string; headers?: Record<string, string> }): Promise<T> };
+  readonly connection: Pick<Connection, 'request'>;
   /** "66.0" */
   readonly apiVersion: string;
   /** the alias or username the user typed, named in errors */
@@ -222,7 +222,7 @@ export class OAuthCredentialsClient {
     }
   }
 
-  /** Follows nextPageUrl (relative or absolute) until a page comes back empty or without one. */
+  /** Follows nextPageUrl (relative or absolute) until a page comes back short, empty or without one. */
   private async pages(field: string, first: string, step: string): Promise<Array<Record<string, unknown>>> {
     const out: Array<Record<string, unknown>> = [];
     let url: string | undefined = `${first}?page=0&pageSize=${PAGE_SIZE}`;
@@ -231,17 +231,18 @@ export class OAuthCredentialsClient {
       const items: Array<Record<string, unknown>> = Array.isArray(body?.[field]) ? (body?.[field] as unknown[]).filter(isObject) : [];
       out.push(...items);
       const next = str(body?.nextPageUrl);
-      url = items.length === 0 || !next || next === url ? undefined : next.replace(/^https?:\/\/[^/]+/, '');
+      // a short page is the last one (the resource gives nextPageUrl even then)
+      url = items.length < PAGE_SIZE || !next || next === url ? undefined : next.replace(/^https?:\/\/[^/]+/, '');
     }
     return out;
   }
 
   /** One request; its step goes to the trace log by name and ids, never a body. */
-  private async call<T>(method: string, url: string, step: string, ids: Record<string, string>, body?: string): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, step: string, ids: Record<string, string>, body?: string): Promise<T> {
     this.logger.trace(`${step}: ${method} ${url.replace(/\?.*$/, '')} ${Object.entries(ids).map(([k, v]) => `${k}=${v}`).join(' ')}`.trim());
     try {
       return await this.target.connection.request<T>({
-        method,
+        method: method as 'GET' | 'POST' | 'PATCH' | 'DELETE',
         url,
         ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
       });

@@ -11,10 +11,10 @@
  *   - on already: runs the work and changes nothing (access.changed false);
  *   - off and `allow` false: throws SecretAccessDisabledError (named, with the actions) before any work;
  *   - off and `allow` true: deploys it on (only that field), runs the work, and in a `finally` deploys
- *     it off again, retrying once. If it cannot be turned off, throws SecretAccessStillOnError, which
+ *     it off again, retrying once. If it cannot be turned off, throws StillOnError, which
  *     says that the setting is still ON, how to turn it off, what the work had done (`describe`) and
- *     the work's own error if it failed too. Ctrl-C or SIGTERM while it is on turns it off before
- *     the process ends (exit 130 or 143).
+ *     the work's own error if it failed too. Ctrl-C, SIGTERM or SIGHUP while it is on turns it off
+ *     before the process ends (exit 130, 143 or 129).
  *   - `onChange` hears 'turning-on' | 'on' | 'turning-off' | 'off-again' for progress and output.
  *
  * Every step is written to the trace log by name.
@@ -66,7 +66,7 @@ export async function readSecretAccess(target: SettingsTarget): Promise<boolean>
 
 /** Deploys the one field; throws when the deploy did not succeed. */
 async function deploySecretAccess(target: SettingsTarget, on: boolean): Promise<void> {
-  const outcome = await target.access.deploy([{ type: SETTINGS_TYPE, fullName: SETTINGS_MEMBER, values: { [SECRET_ACCESS_SETTING]: on } }], { checkOnly: false });
+  const outcome = await target.access.deploy([{ type: SETTINGS_TYPE, fullName: SETTINGS_MEMBER, values: { [SECRET_ACCESS_SETTING]: on } }], { checkOnly: false, cleanup: !on });
   if (!outcome.success) {
     const why = outcome.failures.map((f) => f.problem).join('; ') || outcome.status;
     throw new Error(`deploy ${outcome.id} ${outcome.status}: ${why}`);
@@ -149,16 +149,21 @@ function withNote(failure: unknown, org: string): unknown {
   return failure;
 }
 
+/** The signals that end a command, and the exit code each gives (128 + the signal's number). */
+const SIGNALS: Readonly<Partial<Record<NodeJS.Signals, number>>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
 /**
- * While the setting is on, Ctrl-C or SIGTERM turns it off before the process ends (130 or 143):
- * the `finally` of the work does not run when the process is interrupted.
+ * While the setting is on, Ctrl-C, SIGTERM or SIGHUP turns it off before the process ends (130,
+ * 143, 129): the `finally` of the work does not run when the process is interrupted. The other
+ * listeners of those signals are set aside meanwhile (sf-plugins-core's throws an exit error at
+ * once, which would end the process before the setting is off) and put back afterwards.
  */
 function signalGuard(target: SettingsTarget, options: SecretAccessOptions): { release(): void } {
   let done = false;
+  const saved = new Map<NodeJS.Signals, Array<(...args: unknown[]) => void>>();
   const handler = (signal: NodeJS.Signals): void => {
     if (done) return;
     done = true;
-    release();
     options.onChange?.('turning-off');
     void turnOff(target, 0).then((error) => {
       const line =
@@ -166,19 +171,21 @@ function signalGuard(target: SettingsTarget, options: SecretAccessOptions): { re
           ? messages.getMessage('signal.offAgain', [signal, target.name])
           : messages.getMessage('signal.stillOn', [signal, target.name, error, secretAccessSetupUrl(target.instanceUrl)]);
       process.stderr.write(`${line}\n`);
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      process.exit(SIGNALS[signal] ?? 130);
     });
   };
-  const release = (): void => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  for (const signal of Object.keys(SIGNALS) as NodeJS.Signals[]) {
+    saved.set(signal, process.listeners(signal) as Array<(...args: unknown[]) => void>);
+    process.removeAllListeners(signal);
+    process.on(signal, handler);
+  }
   return {
     release: (): void => {
       done = true;
-      release();
+      for (const [signal, listeners] of saved) {
+        process.off(signal, handler);
+        for (const l of listeners) process.on(signal, l);
+      }
     },
   };
 }

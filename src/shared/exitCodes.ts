@@ -36,6 +36,11 @@ export const EXIT_CODES = {
   restore: { Succeeded: 0, Failed: 1, Usage: 2, PartialSuccess: 68, ...DEPLOY_EXIT_CODES },
   doctor: { Passed: 0, Failed: 1, Usage: 2, Incomplete: 3 },
   loginClientCredentials: { LoggedIn: 0, Failed: 1, Usage: 2, Refused: 3 },
+  credentialsStage: { Staged: 0, Failed: 1, Usage: 2 },
+  credentialsRotate: { Rotated: 0, Failed: 1, Usage: 2, Refused: 3, PartialSuccess: 68 },
+  credentialsRevoke: { Revoked: 0, Failed: 1, Usage: 2 },
+  credentialsStatus: { Shown: 0, Failed: 1, Usage: 2, Incomplete: 68 },
+  certRotate: { Rotated: 0, Failed: 1, Usage: 2, Refused: 3, ...DEPLOY_EXIT_CODES },
 } as const;
 
 export type CommandId = keyof typeof EXIT_CODES;
@@ -58,4 +63,9 @@ export const FAILURE_CODES: Readonly<Record<CommandId, FailureCodes>> = {
   // a gate: 1 means a check failed, so an org it could not read (or any other failure to run) is never 1
   doctor: { failed: EXIT_CODES.doctor.Incomplete, org: EXIT_CODES.doctor.Incomplete, usage: EXIT_CODES.doctor.Usage },
   loginClientCredentials: { failed: EXIT_CODES.loginClientCredentials.Failed, org: EXIT_CODES.loginClientCredentials.Failed, usage: EXIT_CODES.loginClientCredentials.Usage },
+  credentialsStage: { failed: EXIT_CODES.credentialsStage.Failed, org: EXIT_CODES.credentialsStage.Failed, usage: EXIT_CODES.credentialsStage.Usage },
+  credentialsRotate: { failed: EXIT_CODES.credentialsRotate.Failed, org: EXIT_CODES.credentialsRotate.Failed, usage: EXIT_CODES.credentialsRotate.Usage },
+  credentialsRevoke: { failed: EXIT_CODES.credentialsRevoke.Failed, org: EXIT_CODES.credentialsRevoke.Failed, usage: EXIT_CODES.credentialsRevoke.Usage },
+  credentialsStatus: { failed: EXIT_CODES.credentialsStatus.Failed, org: EXIT_CODES.credentialsStatus.Failed, usage: EXIT_CODES.credentialsStatus.Usage },
+  certRotate: { failed: EXIT_CODES.certRotate.Failed, org: EXIT_CODES.certRotate.Failed, usage: EXIT_CODES.certRotate.Usage },
 };

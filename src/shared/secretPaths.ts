@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import { lstat, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Messages, type SfError } from '@salesforce/core';
+import { packageDirectoryPaths } from './project.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca', 'secretPaths');
@@ -111,5 +112,34 @@ export function secretPathError(problem: SecretPathProblem, flag: string, given:
       return messages.createError('error.SecretNotIgnored', [given, problem.file, problem.workTree], [relative(problem.workTree, problem.file).split('\\').join('/'), join(problem.workTree, '.gitignore'), flag]);
     default:
       return messages.createError('error.SecretIgnoreUnchecked', [given, problem.file, problem.workTree, problem.reason], [flag]);
+  }
+}
+
+export type SecretPathOptions = {
+  /** the flag that named the path, for the actions */
+  readonly flag: string;
+  /** the folder the user works in (default process.cwd()) */
+  readonly cwd?: string;
+};
+
+/**
+ * Checks that a secret may be written at `path` (relative to `cwd`) and returns its real absolute
+ * path, or throws the named error of secretPathError(). The package directories are those of the
+ * project around `cwd` and of the project around the target, if another.
+ */
+export async function checkSecretPath(path: string, options: SecretPathOptions): Promise<string> {
+  const cwd = options.cwd ?? process.cwd();
+  const target = await resolveReal(resolve(cwd, path));
+  const packages = [...new Set([...(await packageDirectoryPaths(cwd)), ...(await packageDirectoryPaths(await nearestFolder(dirname(target))))])];
+  const problem = await secretPathProblem(target, packages);
+  if (problem) throw secretPathError(problem, options.flag, path);
+  return target;
+}
+
+/** The nearest folder at or above `dir` that exists. */
+async function nearestFolder(dir: string): Promise<string> {
+  for (let d = dir; ; d = dirname(d)) {
+    if (await exists(d)) return d;
+    if (dirname(d) === d) return d;
   }
 }

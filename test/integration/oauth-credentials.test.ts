@@ -9,6 +9,7 @@ import { credentialsReason, OAuthCredentialsClient, stagedOf } from '../../src/o
 import { readSecretAccess, withSecretAccess, type SecretAccessChange } from '../../src/org/orgSettings.js';
 import { openSession, type Session } from '../../src/org/session.js';
 import { failure } from '../helpers/failure.js';
+import { mintStatus } from '../helpers/mint.js';
 import { type Harness, oauthEca, startHarness } from '../simulator/harness.js';
 
 describe('org: OAuth credentials client and temporary secret access', function () {
@@ -18,14 +19,7 @@ describe('org: OAuth credentials client and temporary secret access', function (
   let client: OAuthCredentialsClient;
   let appId: string;
 
-  const mint = async (key: string, secret: string): Promise<number> => {
-    const res = await fetch(`${h.sim.baseUrl}/services/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: key, client_secret: secret }).toString(),
-    });
-    return res.status;
-  };
+  const mint = (key: string, secret: string): Promise<number> => mintStatus(h.sim.baseUrl, key, secret);
 
   before(async () => {
     h = await startHarness({ orgs: ['dev'] });

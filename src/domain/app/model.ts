@@ -131,6 +131,19 @@ export type TokenUsage = {
   readonly lastUsed?: string;
 };
 
+/**
+ * How old the app's current consumer secret is, as far as the org says. Salesforce gives no date
+ * for the primary credentials (Connect REST "App Oauth Credentials" has none), so an org read
+ * usually only bounds it: the secret is at most as old as the app (`bounded`).
+ */
+export type SecretAgeFacts =
+  /** the date the current secret became primary, and how it is known */
+  | { readonly status: 'known'; readonly since: string; readonly basis: string }
+  /** the secret is no older than the app, created then */
+  | { readonly status: 'bounded'; readonly appCreatedDate: string }
+  /** the org was asked and could not say */
+  | { readonly status: 'unreadable'; readonly error: string };
+
 /** What the org said about where an app comes from, when it was read from an org. */
 export type AppOrigin = {
   /** ExternalClientApplication or ConnectedApplication record id */
@@ -147,6 +160,7 @@ export type ReadOptions = {
   readonly runAsUser?: RunAsUserFacts;
   readonly org?: OrgFacts;
   readonly tokenUsage?: TokenUsage;
+  readonly secretAge?: SecretAgeFacts;
 };
 
 export type AppSettings = {
@@ -216,6 +230,7 @@ export type AppSettings = {
     readonly runAsUser?: RunAsUserFacts;
     readonly org?: OrgFacts;
     readonly tokenUsage?: TokenUsage;
+    readonly secretAge?: SecretAgeFacts;
   };
   readonly source: {
     /** the file of each component read from disk */

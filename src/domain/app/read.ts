@@ -175,6 +175,7 @@ function facts(opts: ReadOptions): AppSettings['facts'] {
     ...(opts.runAsUser ? { runAsUser: opts.runAsUser } : {}),
     ...(opts.org ? { org: opts.org } : {}),
     ...(opts.tokenUsage ? { tokenUsage: opts.tokenUsage } : {}),
+    ...(opts.secretAge ? { secretAge: opts.secretAge } : {}),
   };
 }
 

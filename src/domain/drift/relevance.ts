@@ -56,8 +56,8 @@ export const RULE_RELEVANCE: Readonly<Record<string, RuleRelevance>> = {
   'consumer-secret-in-source': { points: ['consumerSecret'] },
 };
 
-/** Rules of the catalogue that no metadata field drives: org settings, the policy file, and notes about values the audit could not read. */
-export const RULES_WITHOUT_FIELDS: readonly string[] = ['org-consumer-secret-metadata-access', 'org-consumer-secret-rest-access', 'unrecognised-value', 'waiver-expired'];
+/** Rules of the catalogue that no metadata field drives: org settings and facts (a secret's age), the policy file, and notes about values the audit could not read. */
+export const RULES_WITHOUT_FIELDS: readonly string[] = ['org-consumer-secret-metadata-access', 'org-consumer-secret-rest-access', 'unrecognised-value', 'waiver-expired', 'consumer-secret-not-rotated'];
 
 /** Fields app.ts reads for a setting besides the one SETTING_FIELDS names (the admin switch of a flow, a period's unit, the idle TTL). */
 export const RELATED_FIELDS: Readonly<Partial<Record<Setting, Readonly<Partial<Record<AppKind, readonly string[]>>>>>> = {

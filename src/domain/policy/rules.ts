@@ -45,6 +45,8 @@ export type Thresholds = {
   readonly unusedAppDays: number;
   /** smallest acceptable RSA key of a JWT certificate, in bits */
   readonly minRsaKeyBits: number;
+  /** oldest acceptable consumer secret, in days (needs org facts) */
+  readonly maxSecretAgeDays: number;
 };
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -53,6 +55,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   certificateExpiryDays: 30,
   unusedAppDays: 90,
   minRsaKeyBits: 2048,
+  maxSecretAgeDays: 365,
 };
 
 export type RuleContext = {
@@ -138,6 +141,7 @@ const HELP = {
   clientCredentialsSetup: 'https://help.salesforce.com/s/articleView?id=xcloud.connected_app_client_credentials_setup.htm&type=5',
   oauthSecurityBcp: 'https://www.rfc-editor.org/rfc/rfc9700#section-2.1',
   redirectTls: 'https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2.1',
+  stageCredentials: 'https://help.salesforce.com/s/articleView?id=xcloud.eca_stage_oauth_credentials.htm&type=5',
 } as const;
 
 /** Prefix of the controls named in Salesforce Help "Review External Client Apps" (names checked there). */
@@ -835,6 +839,39 @@ export const RULES: readonly Rule[] = [
     control: 'plugin-eca policy as code (.eca-policy.json)',
     helpUri: HELP.reviewEcas,
     check: () => [],
+  }),
+  rule({
+    id: 'consumer-secret-not-rotated',
+    title: 'Consumer secret not rotated',
+    severity: 'medium',
+    kinds: ['eca'],
+    rationale:
+      'A consumer secret that never changes stays useful to everyone who ever copied it: a former employee, a CI log, a laptop backup. Annual rotation is the minimum cadence governance guides give for production (Salesforce\'s Marketing Cloud guide asks for at least every 180 days), and staged credentials make it possible without downtime.',
+    remediation:
+      'Stage new credentials and deliver them to the pipeline (sf eca credentials stage), then promote them after a verified login and revoke the old ones (sf eca credentials rotate --revoke-previous). See the secret age with sf eca credentials status.',
+    control: `${CONTROL}: Stage, Rotate, and Delete OAuth Credentials for an External Client App (Salesforce Help)`,
+    helpUri: HELP.stageCredentials,
+    check: (app, ctx) => {
+      // source files hold no secret age; an installed app's credentials are its publisher's
+      if (app.facts.org === undefined || app.installed) return [];
+      const max = ctx.thresholds.maxSecretAgeDays;
+      const age = app.facts.secretAge;
+      const where = app.facts.org.name === undefined ? '' : ` --target-org ${app.facts.org.name}`;
+      const notAssessed = (why: string): Hit[] => [{ severity: 'low', message: `Not assessed: ${why} Check it with sf eca credentials status --name ${app.name}${where}.` }];
+      // without the fact the rule does not run (as app-unused without usage); an org read always gives one
+      if (age === undefined) return [];
+      if (age.status === 'unreadable') return notAssessed(`the org could not say how old the secret is (${age.error}).`);
+      if (age.status === 'known') {
+        const days = wholeDays(new Date(age.since), ctx.now);
+        return days > max ? [{ message: `The consumer secret is ${days} days old (primary since ${age.since.slice(0, 10)}, ${age.basis}); the policy allows ${max} days.` }] : [];
+      }
+      const appDays = wholeDays(new Date(age.appCreatedDate), ctx.now);
+      // the secret can be no older than its app: a young app passes
+      if (!(appDays > max)) return [];
+      return notAssessed(
+        `Salesforce gives no date for an app's current consumer secret, and the app was created ${appDays} days ago (${age.appCreatedDate.slice(0, 10)}), more than the ${max} days the policy allows, so the secret may be that old.`
+      );
+    },
   }),
 ];
 

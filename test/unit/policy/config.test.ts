@@ -44,7 +44,7 @@ describe('policy/config: policy as code', () => {
       expect(errors).to.have.members([
         '/extra: unknown property "extra" (allowed: $schema, failOn, thresholds, disabledRules, severityOverrides, waivers)',
         '/failOn: must be one of none, low, medium, high, critical, not "severe"',
-        '/thresholds/maxSessionTimeout: unknown property "maxSessionTimeout"; did you mean "maxSessionTimeoutMinutes"? (allowed: maxRefreshTokenDays, maxSessionTimeoutMinutes, certificateExpiryDays, unusedAppDays, minRsaKeyBits)',
+        '/thresholds/maxSessionTimeout: unknown property "maxSessionTimeout"; did you mean "maxSessionTimeoutMinutes"? (allowed: maxRefreshTokenDays, maxSessionTimeoutMinutes, certificateExpiryDays, unusedAppDays, minRsaKeyBits, maxSecretAgeDays)',
         '/thresholds/maxRefreshTokenDays: must be between 1 and 3650, not 0',
         '/thresholds/minRsaKeyBits: must be a whole number, not 2048.5',
         '/disabledRules/0: unknown rule "pkce-not-requried"; did you mean "pkce-not-required"?',

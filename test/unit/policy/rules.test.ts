@@ -489,6 +489,18 @@ describe('policy/rules: the catalogue', () => {
     it('never fires on an app (evaluate() reports expired waivers)', () => quiet('waiver-expired', secureEca()));
   });
 
+  describe('consumer-secret-not-rotated', () => {
+    const org = { id: '00D000000000001AAA', name: 'prod' };
+    it('fires when an org cannot date the secret of an app older than the limit, or knows it is older', () => {
+      expect(fires('consumer-secret-not-rotated', secureEca({}, { org, secretAge: { status: 'bounded', appCreatedDate: '2025-01-01T00:00:00Z' } }))[0].message).to.match(/^Not assessed/);
+      fires('consumer-secret-not-rotated', secureEca({}, { org, secretAge: { status: 'known', since: '2025-01-01T00:00:00Z', basis: 'test' } }));
+    });
+    it('is quiet for a young app and for source files', () => {
+      quiet('consumer-secret-not-rotated', secureEca({}, { org, secretAge: { status: 'bounded', appCreatedDate: '2026-06-01T00:00:00Z' } }));
+      quiet('consumer-secret-not-rotated', secureEca());
+    });
+  });
+
   describe('coverage', () => {
     it('tests every rule firing and not firing', () => {
     const notFiring = RULE_IDS.filter((id) => !covered.quiet.has(id));

@@ -1,0 +1,27 @@
+/**
+ * How old each External Client App's consumer secret can be, for the policy rule
+ * consumer-secret-not-rotated, at a constant cost per org: one SOQL query, whatever the number of
+ * apps. Salesforce gives no date for the current (primary) credentials, and the staged-credentials
+ * resource is per app and needs the org setting on; so the org fact is the app's CreatedDate, which
+ * bounds the secret's age (a secret is no older than its app). `sf eca credentials status` reads
+ * more per app.
+ */
+import type { SecretAgeFacts } from '../domain/app/index.js';
+import { type EcaRecord, readEcaRecords } from './ecaRecords.js';
+import type { OrgAccess } from './orgAccess.js';
+
+/** The secret-age fact of each ECA by developer name (ns__Name for namespaced ones). */
+export async function readSecretAgeFacts(access: OrgAccess): Promise<(appName: string) => SecretAgeFacts> {
+  let records: EcaRecord[];
+  try {
+    records = await readEcaRecords(access);
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    return () => ({ status: 'unreadable', error });
+  }
+  const byName = new Map(records.filter((r) => r.createdDate).map((r) => [r.name, r.createdDate as string]));
+  return (appName) => {
+    const created = byName.get(appName);
+    return created ? { status: 'bounded', appCreatedDate: created } : { status: 'unreadable', error: `the org has no creation date for ${appName}` };
+  };
+}
