@@ -263,8 +263,8 @@ export async function checkPolicies(input: PolicyCheckInput, onProgress?: OnProg
   return { result, report, diffs };
 }
 
-/** `.eca-policy.json` at the project root, or --policy-file, checked against its schema. */
-async function loadPolicy(file: string | undefined): Promise<{ config: PolicyConfig; configFile?: string }> {
+/** `.eca-policy.json` at the project root, or --policy-file, checked against its schema (the report reads it too). */
+export async function loadPolicy(file: string | undefined): Promise<{ config: PolicyConfig; configFile?: string }> {
   let path = file;
   if (!path) {
     const candidate = resolve(await projectRoot(), POLICY_CONFIG_FILE);

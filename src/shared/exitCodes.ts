@@ -18,6 +18,7 @@ export const EXIT_CODES = {
   migrate: { Succeeded: 0, Failed: 1, Usage: 2, PartialSuccess: 68, InProgress: 69 },
   policyCheck: { Passed: 0, Findings: 1, Error: 2, Incomplete: 2 },
   tokenVerify: { Verified: 0, Failed: 1, Usage: 2, Refused: 3 },
+  report: { Written: 0, Failed: 1, Usage: 2, Incomplete: 68 },
 } as const;
 
 export type CommandId = keyof typeof EXIT_CODES;
@@ -34,4 +35,5 @@ export const FAILURE_CODES: Readonly<Record<CommandId, FailureCodes>> = {
   migrate: { failed: EXIT_CODES.migrate.Failed, org: EXIT_CODES.migrate.Failed, usage: EXIT_CODES.migrate.Usage },
   policyCheck: { failed: EXIT_CODES.policyCheck.Error, org: EXIT_CODES.policyCheck.Error, usage: EXIT_CODES.policyCheck.Error },
   tokenVerify: { failed: EXIT_CODES.tokenVerify.Failed, org: EXIT_CODES.tokenVerify.Failed, usage: EXIT_CODES.tokenVerify.Usage },
+  report: { failed: EXIT_CODES.report.Failed, org: EXIT_CODES.report.Failed, usage: EXIT_CODES.report.Usage },
 };

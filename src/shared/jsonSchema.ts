@@ -11,7 +11,7 @@ import { type ConfigValidation, type PolicyConfig, policyFileErrors } from '../d
 import { type MappingValidation, mappingFileErrors, type MigrationMapping } from '../domain/migrate/mapping.js';
 import type { DocumentError, SchemaIssue } from '../domain/schemaIssues.js';
 
-export type SchemaName = 'eca-policy-file' | 'eca-migrate-mapping';
+export type SchemaName = 'eca-policy-file' | 'eca-migrate-mapping' | 'eca-report';
 
 type AjvError = {
   instancePath: string;
@@ -127,4 +127,24 @@ export async function validatePolicyFile(doc: unknown, text?: string): Promise<C
 export async function validateMappingFile(doc: unknown, text?: string): Promise<MappingValidation> {
   const errors = mappingFileErrors(await schemaIssues('eca-migrate-mapping', doc), doc);
   return errors.length ? { ok: false, errors: await withLines(errors, text) } : { ok: true, mapping: doc as MigrationMapping };
+}
+
+/** Checks a parsed report.json (an earlier `sf eca report`, for --baseline): each problem as "path: what", none when valid. */
+export async function reportFileIssues(doc: unknown): Promise<string[]> {
+  return (await schemaIssues('eca-report', doc)).map((i) => {
+    const at = i.path || '/';
+    switch (i.keyword) {
+      case 'required':
+        return `${at}: missing "${String(i.params.missingProperty)}"`;
+      case 'additionalProperties':
+        return `${at}: "${String(i.key ?? i.params.additionalProperty)}" is not allowed`;
+      case 'enum':
+      case 'const':
+        return `${at}: ${JSON.stringify(i.value)} is not one of the allowed values`;
+      case 'type':
+        return `${at}: must be ${String(i.params.type)}`;
+      default:
+        return `${at}: ${i.keyword}`;
+    }
+  });
 }
