@@ -311,6 +311,28 @@ describe('sf eca report against the simulator report seed', function () {
     });
   });
 
+  describe('an org read in part', () => {
+    it('a user without Manage Users or Monitor Login History sees only their own logins: the org says so, in the page and in --json', async () => {
+      const org = h.sim.org('client');
+      // the seed's CLI user is a System Administrator (simulator/seeds/report.ts)
+      const profile = 'System Administrator';
+      org.setPermission(profile, 'ManageUsers', false);
+      org.setPermission(profile, 'MonitorLoginHistory', false);
+      try {
+        const r = await Report.run(['--target-org', 'client', '--output-file', join(dir, 'partial.html'), '--json']);
+        expect(r.complete).to.equal(true);
+        expect(r.orgs[0].notes?.join(' ')).to.contain(`only the logins of ${org.cliUsername}`);
+        // the SOAP integration user's logins are not the admin's: nothing in view breaks
+        expect(r.willBreak.byDeadline.find((d) => d.deadline === 'soap-login-retired')).to.equal(undefined);
+        expect(readFileSync(join(dir, 'partial.html'), 'utf8')).to.contain('data-org-note="client"').and.contain('was read in part');
+        expect(readJson('partial.json').orgs[0]).to.have.property('notes').with.length(1);
+      } finally {
+        org.setPermission(profile, 'ManageUsers', true);
+        org.setPermission(profile, 'MonitorLoginHistory', true);
+      }
+    });
+  });
+
   describe('when nothing can be reported', () => {
     it('the one org named does not answer: its own named error, exit 1, no file', async () => {
       deadDev(true);
