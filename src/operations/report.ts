@@ -17,7 +17,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { Messages } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
 import { readPermissionSetNamesByLabel } from '../org/references.js';
 import { readLoginHistory, readPublishers, readSeesEveryLogin, readUsernames } from '../org/reportFacts.js';
 import { listOrgLogins, type Session } from '../org/session.js';
@@ -210,7 +210,8 @@ export async function buildOrgReport(input: ReportInput, onProgress?: OnProgress
   if (unread.length === reported.length) {
     // nothing to report: the one org's own error (named, with its actions), or every org's
     if (unread.length === 1 && raw.has(unread[0].name)) throw raw.get(unread[0].name);
-    throw messages.createError('error.NoOrgRead', [unread.map((o) => `  ${o.name}: ${o.error?.message ?? ''}`).join('\n')], [...new Set(unread.flatMap((o) => o.error?.actions ?? []))]);
+    const actions = [...new Set(unread.flatMap((o) => o.error?.actions ?? []))];
+    throw new SfError(messages.getMessage('error.NoOrgRead', [unread.map((o) => `  ${o.name}: ${o.error?.message ?? ''}`).join('\n')]), 'NoOrgReadError', actions);
   }
 
   progress({ stage: REPORT_STAGES[1] });

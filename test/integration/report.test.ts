@@ -69,8 +69,9 @@ describe('sf eca report against the simulator report seed', function () {
     await h?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+  let ux: ReturnType<typeof stubSfCommandUx>;
   beforeEach(() => {
-    stubSfCommandUx(sandbox);
+    ux = stubSfCommandUx(sandbox);
     process.exitCode = undefined;
   });
   afterEach(() => {
@@ -151,6 +152,26 @@ describe('sf eca report against the simulator report seed', function () {
       for (const f of shared) expect(f.message).to.contain(groups.find((g) => g.apps.includes(name(f)))?.user);
       // and the report's findings hold them too: the same engine
       expect(okOrg(data, 'client').findings.items.filter((f) => f.ruleId === 'run-as-user-shared')).to.have.length(shared.length);
+    });
+  });
+
+  describe('the human view', () => {
+    it('says where the files are, the one-minute summary in lines (never a table a narrow terminal cuts), the convert command, and which org could not be read', async () => {
+      deadDev(true);
+      try {
+        const r = await Report.run(['--all-orgs', '--output-file', join(dir, 'human.html')]);
+        expect(process.exitCode).to.equal(EXIT_CODES.report.Incomplete);
+        const out = [...ux.logSuccess.args, ...ux.log.args].flat().join('\n');
+        expect(out).to.contain(`Report written: ${join(dir, 'human.html')}, ${join(dir, 'human.json')}`);
+        expect(out).to.contain(`Connected Apps: ${r.readiness.eligible} can be converted now`);
+        expect(out).to.contain('SOAP API login() retired (Summer \'27, June 2027)');
+        expect(out).to.contain(r.convertCommands[0].command);
+        expect(ux.table.called).to.equal(false);
+        const warnings = ux.warn.args.flat().map((w) => (typeof w === 'string' ? w : (w as { message: string }).message)).join('\n');
+        expect(warnings).to.contain('client-dev could not be read');
+      } finally {
+        deadDev(false);
+      }
     });
   });
 
@@ -346,6 +367,21 @@ describe('sf eca report against the simulator report seed', function () {
         deadDev(false);
       }
       expect(() => readFileSync(join(dir, 'dev.html'))).to.throw();
+    });
+
+    it('no org named can be read: one error naming each org and why, exit 1, no file', async () => {
+      deadDev(true);
+      try {
+        await Report.run(['--target-org', 'client-dev', '--target-org', 'no-such-alias', '--output-file', join(dir, 'none.html')]);
+        expect.fail('should fail');
+      } catch (e) {
+        expect(e).to.include({ name: 'NoOrgReadError', exitCode: EXIT_CODES.report.Failed });
+        expect((e as Error).message).to.contain('client-dev:').and.contain('no-such-alias:');
+        expect((e as { actions?: string[] }).actions?.join('\n')).to.contain('client-dev');
+      } finally {
+        deadDev(false);
+      }
+      expect(() => readFileSync(join(dir, 'none.html'))).to.throw();
     });
   });
 });

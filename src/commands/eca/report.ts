@@ -42,7 +42,9 @@ export default class Report extends EcaCommand<ReportResult> {
       view ??= stagesView({
         stages: op.REPORT_STAGES,
         title: messages.getMessage('stages.title', [flags['all-orgs'] ? 'every org' : (orgs ?? []).join(', ')]),
-        jsonEnabled: this.jsonEnabled(),
+        // quiet when standard output is not a terminal (a pipeline, a file): ink re-renders the
+        // stages on timers, which a log gains nothing from and which slows the reads
+        jsonEnabled: this.jsonEnabled() || !process.stdout.isTTY,
         fields: [{ label: 'Orgs read', key: 'orgs' }],
       });
       view.onProgress(e);
@@ -65,7 +67,8 @@ export default class Report extends EcaCommand<ReportResult> {
         },
         onProgress
       );
-      view?.stop(result.complete ? 'completed' : 'failed');
+      // the files were written: an org that could not be read is said below, and in the exit code
+      view?.stop();
       process.exitCode = EXIT_CODES.report[op.reportOutcome(result)];
       this.render(result);
       return result;
