@@ -20,6 +20,10 @@ function walk(dir) {
   });
 }
 
+// schemas/eca-report.json describes report.json, the file `sf eca report` writes (generate-report-schema.mjs);
+// the command's --json result (a summary of it) has a schema of its own
+const RENAMED = { 'eca-report': 'eca-report-result' };
+
 let stale = 0;
 for (const file of walk(commandsDir)) {
   const id = relative(commandsDir, file).replace(/\.ts$/, '').split('/');
@@ -38,7 +42,7 @@ for (const file of walk(commandsDir)) {
     expose: 'export',
     topRef: true,
   }).createSchema(m[1]);
-  const out = join(root, 'schemas', `${id.join('-')}.json`);
+  const out = join(root, 'schemas', `${RENAMED[id.join('-')] ?? id.join('-')}.json`);
   const text = `${JSON.stringify(schema, null, 2)}\n`;
   let current = '';
   try {

@@ -115,18 +115,8 @@ export async function convertApps(input: ConvertInput, onProgress?: OnProgress):
   // convert, one app at a time: one bad app never stops the others
   const converted: Array<{ app: ConvertedApp; result: ConversionResult; root?: string }> = [];
   for (const [i, c] of candidates.entries()) {
-    // a file name that is not a developer name (renamed or prefixed copies) gives a valid ECA name, reported
-    const why = developerNameProblem(c.name);
-    const ecaName = why ? toDeveloperName(c.name) : c.name;
-    const result = convertConnectedApp(
-      { fullName: c.name, values: c.values },
-      { apiVersion, name: ecaName, naming: input.naming, keepConsumerKey: input.keepConsumerKey, permissionSetNames, sourceApiVersion: c.sourceApiVersion?.version }
-    );
+    const result = convertOne(c, { apiVersion, naming: input.naming, keepConsumerKey: input.keepConsumerKey, permissionSetNames, sourceApiVersion: c.sourceApiVersion?.version });
     const app = toApp(c, result);
-    if (why) {
-      app.report.unshift({ source: 'fullName', outcome: 'attention', target: 'ExternalClientApplication.fullName', from: c.name, to: ecaName, reason: messages.getMessage('reason.renamed', [c.name, why, ecaName]) });
-      if (app.status === 'clean') app.status = 'attention';
-    }
     apps.push(app);
     if (result.status !== 'failed') converted.push({ app, result, root: await outputRoot(input.outputDir, c) });
     progress({ done: i + 1, total: candidates.length });
@@ -159,6 +149,65 @@ export async function convertApps(input: ConvertInput, onProgress?: OnProgress):
     await writeFilesAtomically([{ path: reportFile, content: markdown }]);
   }
   return { apiVersion: version, summary, apps, reportFile, deployed };
+}
+
+/**
+ * One Connected App through the domain's conversion, as this command converts it (the report's
+ * readiness converts with it too). A full name that is not a developer name (renamed or prefixed
+ * copies) gives a valid ECA name, reported as the first field needing attention.
+ */
+export function convertOne(
+  c: { readonly name: string; readonly values: MetadataValues },
+  options: { apiVersion: number; naming: ConvertInput['naming']; keepConsumerKey: boolean; permissionSetNames?: ReadonlyMap<string, string>; sourceApiVersion?: number }
+): ConversionResult {
+  const why = developerNameProblem(c.name);
+  const ecaName = why ? toDeveloperName(c.name) : c.name;
+  const result = convertConnectedApp({ fullName: c.name, values: c.values }, { ...options, name: ecaName });
+  if (!why) return result;
+  return {
+    ...result,
+    status: result.status === 'clean' ? 'attention' : result.status,
+    report: [
+      { source: 'fullName', outcome: 'attention', target: 'ExternalClientApplication.fullName', from: c.name, to: ecaName, reason: messages.getMessage('reason.renamed', [c.name, why, ecaName]) },
+      ...result.report,
+    ],
+  };
+}
+
+/** The Connected Apps of an org, as convert sorts them: to convert, installed from a package, or converted already (an ECA of the name exists). */
+export type OrgConversionPlan = {
+  candidates: Array<{ name: string; values: MetadataValues }>;
+  /** full names (retrieved apps) or labels (apps the org runs that a retrieve does not return) */
+  installed: string[];
+  converted: string[];
+  /** names asked for that the org does not have */
+  missing: string[];
+};
+
+/**
+ * `retrieved`: the org's Connected Apps as a retrieve returns them; `ecaNames`: its local ECAs;
+ * `runtime`: ConnectedApplication.Name (labels) of every Connected App it runs; `names`: the apps
+ * asked for (all when absent).
+ */
+export function planOrgConversion(
+  retrieved: ReadonlyArray<{ fullName: string; values: MetadataValues; namespacePrefix?: string; manageableState?: string }>,
+  ecaNames: ReadonlySet<string>,
+  runtime: readonly string[],
+  names?: readonly string[]
+): OrgConversionPlan {
+  // ConnectedApplication.Name is the app's label; an app the org runs that a retrieve does not
+  // return was installed from a package (or is Salesforce's own)
+  const labels = new Set(retrieved.map((c) => String(c.values.label ?? c.fullName)));
+  const looksLike = (name: string, label: string): boolean => label === name || label === name.replace(/_/g, ' ');
+  const unknown = (names ?? []).filter((n) => !retrieved.some((c) => c.fullName === n));
+  const installed = names?.length ? unknown.filter((n) => runtime.some((r) => looksLike(n, r))) : runtime.filter((label) => !labels.has(label));
+  const plan: OrgConversionPlan = { candidates: [], installed, converted: [], missing: unknown.filter((n) => !installed.includes(n)) };
+  for (const c of retrieved) {
+    if (c.namespacePrefix || c.manageableState === 'installed') plan.installed.push(c.fullName);
+    else if (ecaNames.has(c.fullName)) plan.converted.push(c.fullName);
+    else plan.candidates.push({ name: c.fullName, values: c.values });
+  }
+  return plan;
 }
 
 async function readSource(dirs: readonly string[], apiVersion: number): Promise<{ candidates: Candidate[]; failed: ConvertedApp[] }> {
@@ -257,30 +306,22 @@ async function readOrg(
   ]);
   progress({ stage: 'Converting' });
   const ecas = new Set(retrieved.filter((c) => c.type === 'ExternalClientApplication').map((c) => c.fullName));
-  const cas = retrieved.filter((c) => c.type === 'ConnectedApp');
-  const skipped: ConvertedApp[] = [];
-  const candidates: Candidate[] = [];
-  // ConnectedApplication.Name is the app's label; an app the org runs that a retrieve does not
-  // return was installed from a package (or is Salesforce's own)
-  const labels = new Set(cas.map((c) => String(c.values.label ?? c.fullName)));
-  const looksLike = (name: string, label: string): boolean => label === name || label === name.replace(/_/g, ' ');
-  const unknown = (names ?? []).filter((n) => !cas.some((c) => c.fullName === n));
-  const installed = names?.length
-    ? unknown.filter((n) => runtime.some((r) => looksLike(n, r)))
-    : runtime.filter((label) => !labels.has(label));
-  const missing = unknown.filter((n) => !installed.includes(n));
-  if (missing.length) {
-    throw messages.createError('error.UnknownApps', [missing.join(', '), alias], [runtime.join(', ') || '(none)', alias]);
+  const plan = planOrgConversion(
+    retrieved.filter((c) => c.type === 'ConnectedApp'),
+    ecas,
+    runtime,
+    names
+  );
+  if (plan.missing.length) {
+    throw messages.createError('error.UnknownApps', [plan.missing.join(', '), alias], [runtime.join(', ') || '(none)', alias]);
   }
+  const skipped: ConvertedApp[] = [];
   const skip = (name: string, reason: string): void => {
     skipped.push({ name, source: `org:${alias}`, status: 'skipped', reason, files: [], report: [], filled: [], notices: [], problems: [] });
   };
-  for (const n of installed) skip(n, messages.getMessage('reason.installed'));
-  for (const c of cas) {
-    if (c.namespacePrefix || c.manageableState === 'installed') skip(c.fullName, messages.getMessage('reason.installed'));
-    else if (ecas.has(c.fullName)) skip(c.fullName, messages.getMessage('reason.converted', [c.fullName]));
-    else candidates.push({ name: c.fullName, source: `org:${alias}`, values: c.values, sourceApiVersion: { version: s.version, from: `the retrieve from ${alias}` } });
-  }
+  for (const n of plan.installed) skip(n, messages.getMessage('reason.installed'));
+  for (const n of plan.converted) skip(n, messages.getMessage('reason.converted', [n]));
+  const candidates: Candidate[] = plan.candidates.map((c) => ({ ...c, source: `org:${alias}`, sourceApiVersion: { version: s.version, from: `the retrieve from ${alias}` } }));
   return { candidates, skipped, permissionSetNames };
 }
 

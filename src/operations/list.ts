@@ -3,7 +3,7 @@
  * compare them by. One wildcard retrieve (plus two queries for apps installed from packages),
  * whatever the number of apps.
  */
-import { readInstalledEcas, readOrgApps } from '../org/apps.js';
+import { type InstalledEca, type OrgApps, readInstalledEcas, readOrgApps } from '../org/apps.js';
 import { openSession, type OrgRef } from '../org/session.js';
 import { readConnectedApp, readEca } from '../domain/app/index.js';
 import { flowNames, formatRefreshTokenPolicy } from '../domain/summary.js';
@@ -40,7 +40,11 @@ export async function listApps(input: ListInput, onProgress?: OnProgress): Promi
   progress({ stage: 'Reading', data: { org: s.name } });
   const apps = await readOrgApps(s.access, s.version, { connectedApps: input.connectedApps });
   const installed = await readInstalledEcas(s.access, new Set(apps.ecas.map((e) => e.name)));
+  return { org: s.name, username: s.username, orgId: s.orgId, apps: appRows(apps, installed) };
+}
 
+/** The rows of list (the report's inventory reads them too): local ECAs, ECAs installed from packages, Connected Apps, by name. */
+export function appRows(apps: Pick<OrgApps, 'ecas' | 'connectedApps'>, installed: readonly InstalledEca[]): AppRow[] {
   const rowOf = (kind: AppRow['kind'], app: ReturnType<typeof readEca>, manageableState?: string): AppRow => ({
     name: app.name,
     label: app.label,
@@ -72,5 +76,5 @@ export async function listApps(input: ListInput, onProgress?: OnProgress): Promi
     })),
     ...apps.connectedApps.map((c) => rowOf('ConnectedApp', readConnectedApp(c), c.manageableState)),
   ].sort((a, b) => a.name.localeCompare(b.name));
-  return { org: s.name, username: s.username, orgId: s.orgId, apps: rows };
+  return rows;
 }

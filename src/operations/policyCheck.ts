@@ -16,10 +16,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { createTwoFilesPatch } from 'diff';
-import { readConnectedApplicationNames, readInstalledEcas, readOrgApps, type InstalledEca } from '../org/apps.js';
-import { readRunAsUsers, readTokenUsage } from '../org/facts.js';
-import { readSecretAgeFacts } from '../org/secretAge.js';
-import { listOrgLogins, openSession, type OrgLogin, type Session } from '../org/session.js';
+import type { InstalledEca } from '../org/apps.js';
+import { listOrgLogins, type OrgLogin, type Session } from '../org/session.js';
 import { componentByType } from '../domain/components.js';
 import { assembleEcas, type ConnectedApp, type Component } from '../domain/model.js';
 import { evaluatePack, packById, type PackEvaluation } from '../domain/policy/packs.js';
@@ -43,11 +41,10 @@ import {
   type PolicyConfig,
   redactSecrets,
   ruleById,
-  type RunAsUserFacts,
   type SourceLocation,
   toJunit,
 } from '../domain/policy/index.js';
-import { LATEST_KNOWN_API_VERSION, MIN_ECA_API_VERSION } from '../domain/schema/index.js';
+import { LATEST_KNOWN_API_VERSION } from '../domain/schema/index.js';
 import { validateComponent } from '../domain/validate.js';
 import { type ElementPosition, parseMetadataXml, serializeMetadataXml } from '../domain/xml.js';
 import { EXIT_CODES, FAILURE_CODES } from '../shared/exitCodes.js';
@@ -56,6 +53,7 @@ import { writeFilesAtomically } from '../shared/files.js';
 import { defaultSourceRoot, projectRoot } from '../shared/project.js';
 import { findMetadataFiles, readSourceComponents, type SourceComponent, type SourceProblem } from '../shared/sourceFiles.js';
 import { type OnProgress, progressTo } from '../shared/progressEvents.js';
+import { inParallel, openOrgsOnce, readOrgAudit } from './shared/orgAudit.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca', 'eca.policy.check');
@@ -265,8 +263,8 @@ export async function checkPolicies(input: PolicyCheckInput, onProgress?: OnProg
   return { result, report, diffs };
 }
 
-/** `.eca-policy.json` at the project root, or --policy-file, checked against its schema. */
-async function loadPolicy(file: string | undefined): Promise<{ config: PolicyConfig; configFile?: string }> {
+/** `.eca-policy.json` at the project root, or --policy-file, checked against its schema (the report reads it too). */
+export async function loadPolicy(file: string | undefined): Promise<{ config: PolicyConfig; configFile?: string }> {
   let path = file;
   if (!path) {
     const candidate = resolve(await projectRoot(), POLICY_CONFIG_FILE);
@@ -455,100 +453,41 @@ async function readOrgs(names: readonly string[], o: OrgRead, input: AuditInput,
     });
   };
   // opening reads the CLI's stored login (no request): deduplicate by org id before reading
+  // (Connected Apps are audited in an org of any version)
+  const openings = await openOrgsOnce(names, { apiVersion: o.apiVersion, needsEca: false });
   const sessions: Array<{ entry: CheckedOrg; session: Session }> = [];
-  const byOrgId = new Map<string, CheckedOrg>();
-  for (const name of names) {
-    const entry: CheckedOrg = { name, status: 'checked', apps: 0, skipped: 0, merged: [] };
-    let session: Session;
-    try {
-      // Connected Apps are audited in an org of any version
-      session = await openSession(name, { apiVersion: o.apiVersion, needsEca: false });
-    } catch (e) {
-      input.orgs.push(entry);
-      fail(entry, e);
-      continue;
-    }
-    const first = byOrgId.get(session.orgId);
-    if (first) {
-      if (first.name !== name) first.merged.push(name);
-      continue;
-    }
-    Object.assign(entry, { username: session.username, orgId: session.orgId });
-    byOrgId.set(session.orgId, entry);
+  for (const opening of openings) {
+    if (opening.status === 'merged') continue;
+    const entry: CheckedOrg = { name: opening.name, status: 'checked', apps: 0, skipped: 0, merged: [] };
     input.orgs.push(entry);
-    sessions.push({ entry, session });
-  }
-  const CONCURRENCY = 4;
-  const queue = [...sessions];
-  const worker = async (): Promise<void> => {
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      progress({ stage: 'Reading', data: { org: next.entry.name } });
-      try {
-          await readOrg(next.session, next.entry, input);
-      } catch (e) {
-        fail(next.entry, e);
-      }
+    if (opening.status === 'failed') {
+      fail(entry, opening.error);
+      continue;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, sessions.length) }, () => worker()));
+    Object.assign(entry, { username: opening.session.username, orgId: opening.session.orgId, merged: opening.merged });
+    sessions.push({ entry, session: opening.session });
+  }
+  await inParallel(sessions, ORG_CONCURRENCY, async (next) => {
+    progress({ stage: 'Reading', data: { org: next.entry.name } });
+    try {
+      await readOrg(next.session, next.entry, input);
+    } catch (e) {
+      fail(next.entry, e);
+    }
+  });
 }
 
-/** One org: one retrieve, then the run-as users, token usage and installed apps, side by side. */
+/** Orgs read at a time. */
+const ORG_CONCURRENCY = 4;
+
+/** One org: its apps audited (operations/shared/orgAudit.ts), and the apps it has but the check does not audit. */
 async function readOrg(s: Session, entry: CheckedOrg, input: AuditInput): Promise<void> {
   const name = entry.name;
-  const apps = await readOrgApps(s.access, s.version, { settings: true });
-  const runAsNames = [
-    ...apps.ecas.map((e) => e.parts.oauthPolicies?.values.clientCredentialsFlowUser),
-    ...apps.connectedApps.map((c) => c.values.oauthConfig?.oauthClientCredentialUser),
-  ].filter((u): u is string => typeof u === 'string');
-  const [runAs, usage, secretAge, installedEcas, runtimeApps] = await Promise.all([
-    readRunAsUsers(s.access, runAsNames),
-    readTokenUsage(s.access).catch(() => new Map()),
-    // one query for every app's secret age (rule consumer-secret-not-rotated)
-    readSecretAgeFacts(s.access),
-    // External Client Apps exist from API 59.0; an older org has none installed
-    s.version >= MIN_ECA_API_VERSION ? readInstalledEcas(s.access, new Set(apps.ecas.map((e) => e.name))) : Promise.resolve<InstalledEca[]>([]),
-    readConnectedApplicationNames(s.access),
-  ]);
-  const settings = apps.settings ?? {};
-  const orgFacts = {
-    id: s.orgId,
-    name,
-    settings: {
-      enableConsumerSecretApiAccess: settings.enableConsumerSecretApiAccess === true,
-      enableClientSecretInRestApiAccess: settings.enableClientSecretInRestApiAccess === true,
-    },
-  };
-  const runAsFacts = (u: string | undefined): RunAsUserFacts | undefined => {
-    const f = u ? runAs.get(u.toLowerCase()) : undefined;
-    return f
-      ? { username: f.username, isApiOnly: f.isApiOnly, hasAdminPermissions: f.adminPermissions.length > 0, adminPermissions: f.adminPermissions, profile: f.profile, isActive: f.isActive }
-      : undefined;
-  };
-  const audited: AuditedApp[] = [];
-  for (const eca of apps.ecas) {
-    audited.push(
-      fromEca(eca, {
-        org: orgFacts,
-        runAsUser: runAsFacts(eca.parts.oauthPolicies?.values.clientCredentialsFlowUser),
-        tokenUsage: usage.get(eca.parts.header?.values.label ?? eca.name) ?? usage.get(eca.name),
-        secretAge: secretAge(eca.name),
-      })
-    );
-  }
-  for (const ca of apps.connectedApps) {
-    audited.push(
-      fromConnectedApp(ca, {
-        org: orgFacts,
-        runAsUser: runAsFacts(ca.values.oauthConfig?.oauthClientCredentialUser),
-        tokenUsage: usage.get(ca.values.label ?? ca.fullName) ?? usage.get(ca.fullName),
-      })
-    );
-  }
-  const skipped = [...installedSkips(name, installedEcas, apps.orphans), ...installedConnectedApps(name, runtimeApps, apps.connectedApps)];
-  input.apps.push(...audited);
+  const audit = await readOrgAudit(s, name);
+  const skipped = [...installedSkips(name, audit.installedEcas, audit.apps.orphans), ...installedConnectedApps(name, audit.runtimeConnectedApps, audit.apps.connectedApps)];
+  input.apps.push(...audit.audited);
   input.skipped.push(...skipped);
-  entry.apps = audited.length;
+  entry.apps = audit.audited.length;
   entry.skipped = skipped.length;
 }
 

@@ -14,7 +14,7 @@ export type RunAsFacts = {
   adminPermissions: string[];
 };
 
-export type UsageFacts = { tokens: number; users: number; lastUsed?: string };
+export type UsageFacts = { tokens: number; users: number; lastUsed?: string; /** sum of OauthToken.UseCount */ useCount: number };
 
 type UserRow = {
   Username: string;
@@ -70,18 +70,19 @@ export async function readRunAsUsers(access: OrgAccess, usernames: readonly stri
   return out;
 }
 
-/** OAuth token usage per app name (OauthToken.AppName), from one query (Salesforce caps it at 2,500 rows). */
+/** OAuth token usage per app name (OauthToken.AppName, UseCount summed), from one query (Salesforce caps it at 2,500 rows). */
 export async function readTokenUsage(access: OrgAccess): Promise<Map<string, UsageFacts>> {
-  const rows = await access.query<{ AppName: string; UserId: string; LastUsedDate?: string | null }>(
-    'SELECT AppName, UserId, LastUsedDate FROM OauthToken ORDER BY LastUsedDate DESC LIMIT 2500'
+  const rows = await access.query<{ AppName: string; UserId: string; LastUsedDate?: string | null; UseCount?: number | null }>(
+    'SELECT AppName, UserId, LastUsedDate, UseCount FROM OauthToken ORDER BY LastUsedDate DESC LIMIT 2500'
   );
-  const byApp = new Map<string, { tokens: number; users: Set<string>; lastUsed?: string }>();
+  const byApp = new Map<string, { tokens: number; users: Set<string>; lastUsed?: string; useCount: number }>();
   for (const r of rows) {
-    const e = byApp.get(r.AppName) ?? { tokens: 0, users: new Set<string>() };
+    const e = byApp.get(r.AppName) ?? { tokens: 0, users: new Set<string>(), useCount: 0 };
     e.tokens++;
+    e.useCount += typeof r.UseCount === 'number' ? r.UseCount : 0;
     e.users.add(r.UserId);
     if (r.LastUsedDate && (!e.lastUsed || r.LastUsedDate > e.lastUsed)) e.lastUsed = r.LastUsedDate;
     byApp.set(r.AppName, e);
   }
-  return new Map([...byApp].map(([k, v]) => [k, { tokens: v.tokens, users: v.users.size, lastUsed: v.lastUsed }]));
+  return new Map([...byApp].map(([k, v]) => [k, { tokens: v.tokens, users: v.users.size, lastUsed: v.lastUsed, useCount: v.useCount }]));
 }

@@ -41,6 +41,7 @@ export const EXIT_CODES = {
   credentialsRevoke: { Revoked: 0, Failed: 1, Usage: 2 },
   credentialsStatus: { Shown: 0, Failed: 1, Usage: 2, Incomplete: 68 },
   certRotate: { Rotated: 0, Failed: 1, Usage: 2, Refused: 3, ...DEPLOY_EXIT_CODES },
+  report: { Written: 0, Failed: 1, Usage: 2, Incomplete: 68 },
 } as const;
 
 export type CommandId = keyof typeof EXIT_CODES;
@@ -68,4 +69,5 @@ export const FAILURE_CODES: Readonly<Record<CommandId, FailureCodes>> = {
   credentialsRevoke: { failed: EXIT_CODES.credentialsRevoke.Failed, org: EXIT_CODES.credentialsRevoke.Failed, usage: EXIT_CODES.credentialsRevoke.Usage },
   credentialsStatus: { failed: EXIT_CODES.credentialsStatus.Failed, org: EXIT_CODES.credentialsStatus.Failed, usage: EXIT_CODES.credentialsStatus.Usage },
   certRotate: { failed: EXIT_CODES.certRotate.Failed, org: EXIT_CODES.certRotate.Failed, usage: EXIT_CODES.certRotate.Usage },
+  report: { failed: EXIT_CODES.report.Failed, org: EXIT_CODES.report.Failed, usage: EXIT_CODES.report.Usage },
 };

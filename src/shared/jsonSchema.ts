@@ -12,7 +12,7 @@ import { type MappingValidation, mappingFileErrors, type MigrationMapping } from
 import { type DocumentError, type SchemaIssue, typeWords, uniqueErrors } from '../domain/schemaIssues.js';
 import type { SnapshotManifest } from '../domain/snapshot/manifest.js';
 
-export type SchemaName = 'eca-policy-file' | 'eca-migrate-mapping' | 'eca-snapshot-manifest';
+export type SchemaName = 'eca-policy-file' | 'eca-migrate-mapping' | 'eca-snapshot-manifest' | 'eca-report';
 
 type AjvError = {
   instancePath: string;
@@ -153,4 +153,24 @@ export async function validateSnapshotManifest(doc: unknown, text?: string): Pro
   const issues = await schemaIssues('eca-snapshot-manifest', doc);
   if (issues.length === 0) return { ok: true, manifest: doc as SnapshotManifest };
   return { ok: false, errors: await withLines(uniqueErrors(issues.map(plainIssue)), text) };
+}
+
+/** Checks a parsed report.json (an earlier `sf eca report`, for --baseline): each problem as "path: what", none when valid. */
+export async function reportFileIssues(doc: unknown): Promise<string[]> {
+  return (await schemaIssues('eca-report', doc)).map((i) => {
+    const at = i.path || '/';
+    switch (i.keyword) {
+      case 'required':
+        return `${at}: missing "${String(i.params.missingProperty)}"`;
+      case 'additionalProperties':
+        return `${at}: "${String(i.key ?? i.params.additionalProperty)}" is not allowed`;
+      case 'enum':
+      case 'const':
+        return `${at}: ${JSON.stringify(i.value)} is not one of the allowed values`;
+      case 'type':
+        return `${at}: must be ${String(i.params.type)}`;
+      default:
+        return `${at}: ${i.keyword}`;
+    }
+  });
 }

@@ -4,12 +4,13 @@
  * refused). The page must render with no console error, no request but its own file and no
  * dialog (the fixture's hostile names try to open one), show its charts and tables with the
  * report's counts, sort and filter, and print. It leaves a screenshot of the summary at 1280x800
- * in test-results/report-summary.png (UPDATE_SCREENSHOT=1 also copies it to docs/).
+ * in test-results/report-summary.png (the README's screenshot comes from the command's own page:
+ * report-command.test.ts).
  *
  * It skips, loudly, only when no Chromium is installed (`apt-get install -y chromium`; .ci/run
  * installs it).
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -189,6 +190,5 @@ describe('sf eca report: the HTML page in headless Chromium, offline', function 
     const png = readFileSync(shot);
     expect(png.readUInt32BE(16)).to.equal(1280);
     expect(png.readUInt32BE(20)).to.equal(800);
-    if (process.env.UPDATE_SCREENSHOT === '1') copyFileSync(shot, join(ROOT, 'docs', 'report-summary.png'));
   });
 });

@@ -231,6 +231,12 @@ export type AppSettings = {
     readonly org?: OrgFacts;
     readonly tokenUsage?: TokenUsage;
     readonly secretAge?: SecretAgeFacts;
+    /**
+     * The other apps of the org whose client credentials flow runs as this app's run-as user
+     * ("Name", or "Name (Connected App)"); empty: no other app does. Set for every client-credentials
+     * app of an org read (report/hygiene.ts withSharedRunAsUsers); absent: not checked (source).
+     */
+    readonly runAsUserSharedWith?: readonly string[];
   };
   readonly source: {
     /** the file of each component read from disk */

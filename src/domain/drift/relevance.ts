@@ -42,6 +42,7 @@ export const RULE_RELEVANCE: Readonly<Record<string, RuleRelevance>> = {
   'client-credentials-without-run-as-user': { points: ['runAsUser'], reads: ['clientCredentials'] },
   'client-credentials-run-as-not-api-only': { points: ['runAsUser'], reads: ['clientCredentials'] },
   'client-credentials-run-as-admin': { points: ['runAsUser'], reads: ['clientCredentials'] },
+  'run-as-user-shared': { points: ['runAsUser'], reads: ['clientCredentials'] },
   'introspect-all-tokens': { points: ['introspectAllTokens'] },
   'callback-url-not-https': { points: ['callbackUrls'] },
   'callback-url-wildcard': { points: ['callbackUrls'] },

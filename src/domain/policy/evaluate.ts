@@ -28,6 +28,7 @@ const JUDGED_WITH: Readonly<Record<string, (app: AuditedApp) => boolean>> = {
   'app-unused': (app) => app.facts.tokenUsage !== undefined,
   'client-credentials-run-as-not-api-only': (app) => !app.flows.clientCredentials || app.facts.runAsUser !== undefined,
   'client-credentials-run-as-admin': (app) => !app.flows.clientCredentials || app.facts.runAsUser !== undefined,
+  'run-as-user-shared': (app) => !app.flows.clientCredentials || app.facts.runAsUserSharedWith !== undefined,
 };
 
 /** Whether the rule could judge the app: it applies, and the facts it needs are in hand. */

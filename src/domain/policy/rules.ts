@@ -139,6 +139,7 @@ const HELP = {
   noNewConnectedApps: 'https://help.salesforce.com/s/articleView?id=005228017&type=1',
   expiredJwtCertificate: 'https://salesforce.stackexchange.com/questions/313488/do-expired-certificates-for-salesforce-connected-applications-block-connections',
   clientCredentialsSetup: 'https://help.salesforce.com/s/articleView?id=xcloud.connected_app_client_credentials_setup.htm&type=5',
+  integrationUser: 'https://help.salesforce.com/s/articleView?id=platform.integration_user.htm&type=5',
   oauthSecurityBcp: 'https://www.rfc-editor.org/rfc/rfc9700#section-2.1',
   redirectTls: 'https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2.1',
   stageCredentials: 'https://help.salesforce.com/s/articleView?id=xcloud.eca_stage_oauth_credentials.htm&type=5',
@@ -871,6 +872,29 @@ export const RULES: readonly Rule[] = [
       return notAssessed(
         `Salesforce gives no date for an app's current consumer secret, and the app was created ${appDays} days ago (${age.appCreatedDate.slice(0, 10)}), more than the ${max} days the policy allows, so the secret may be that old.`
       );
+    },
+  }),
+  rule({
+    id: 'run-as-user-shared',
+    title: 'Client credentials run-as user shared with other apps',
+    severity: 'medium',
+    rationale:
+      'Salesforce Help ("Give Integration Users API Only Access") recommends one Salesforce user for every integration: each is then limited to its own data and functions, its transactions can be traced to it, and a compromised integration exposes only its own access. Apps whose client credentials flow runs as the same user each get every permission the others need, and the audit trail cannot tell them apart.',
+    remediation:
+      'Give each integration its own API-only integration user with the least permissions it needs, and set that user as the app\'s run-as user (clientCredentialsFlowUser; Connected Apps: oauthClientCredentialUser).',
+    control: `${CONTROL}: Configure OAuth Policies: Configure Client Credentials Flow Policy`,
+    helpUri: HELP.integrationUser,
+    // an org fact (the org's other apps): absent when the app was read from source
+    check: (app) => {
+      const others = app.facts.runAsUserSharedWith;
+      if (!app.flows.clientCredentials || others === undefined || others.length === 0) return [];
+      const user = app.facts.runAsUser?.username ?? app.runAsUser;
+      return [
+        {
+          setting: 'runAsUser',
+          message: `The run-as user${user ? ` ${user}` : ''} is also the run-as user of ${others.length === 1 ? others[0] : `${others.length} other apps (${others.join(', ')})`}.`,
+        },
+      ];
     },
   }),
 ];

@@ -114,6 +114,7 @@ export function buildOrgReport(input: OrgInput, options: ReportOptions): OrgRepo
     findings: buildFindings(input.evaluation),
     hygiene: buildHygiene(input.audited, input.evaluation, input.secrets, options.now, options.secretMaxAgeDays ?? DEFAULT_SECRET_MAX_AGE_DAYS),
     packs: packResults(input, options.packs ?? []),
+    ...(input.notes?.length ? { notes: [...input.notes] } : {}),
   };
 }
 

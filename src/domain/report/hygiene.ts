@@ -20,9 +20,15 @@ export function runAsUserOf(app: AuditedApp): string | undefined {
   return name === undefined || isPlaceholder(name) ? undefined : name;
 }
 
+/** How hygiene and the run-as-user-shared rule name an app: "Name" for an ECA, "Name (Connected App)" otherwise. */
+export function hygieneName(app: Pick<AuditedApp, 'kind' | 'name'>): string {
+  return app.kind === 'eca' ? app.name : `${app.name} (Connected App)`;
+}
+
 /**
  * Run-as users of more than one app: lower-cased username -> the apps ("Name" for an ECA,
- * "Name (Connected App)" otherwise). Also what a `run-as-user-shared` policy rule would read.
+ * "Name (Connected App)" otherwise). withSharedRunAsUsers() gives it to the `run-as-user-shared`
+ * policy rule as a fact of each app.
  */
 export function sharedRunAsUsers(apps: readonly AuditedApp[]): Array<{ user: string; apps: string[] }> {
   const byUser = new Map<string, { user: string; apps: Set<string> }>();
@@ -31,13 +37,30 @@ export function sharedRunAsUsers(apps: readonly AuditedApp[]): Array<{ user: str
     if (user === undefined) continue;
     const key = user.toLowerCase();
     const e = byUser.get(key) ?? { user, apps: new Set<string>() };
-    e.apps.add(app.kind === 'eca' ? app.name : `${app.name} (Connected App)`);
+    e.apps.add(hygieneName(app));
     byUser.set(key, e);
   }
   return [...byUser.values()]
     .filter((e) => e.apps.size > 1)
     .map((e) => ({ user: e.user, apps: [...e.apps].sort() }))
     .sort((a, b) => b.apps.length - a.apps.length || (a.user < b.user ? -1 : 1));
+}
+
+/**
+ * The apps of one org, each client-credentials app with the fact the `run-as-user-shared` rule
+ * reads: the other apps of the org that run as its run-as user (empty when none does). The same
+ * grouping as the report's hygiene section (sharedRunAsUsers), so the two always agree. Call it
+ * with every app of one org, never of several orgs at once.
+ */
+export function withSharedRunAsUsers(apps: readonly AuditedApp[]): AuditedApp[] {
+  const shared = sharedRunAsUsers(apps);
+  return apps.map((app) => {
+    if (!app.flows.clientCredentials) return app;
+    const user = runAsUserOf(app)?.toLowerCase();
+    const group = user === undefined ? undefined : shared.find((s) => s.user.toLowerCase() === user);
+    const self = hygieneName(app);
+    return { ...app, facts: { ...app.facts, runAsUserSharedWith: group ? group.apps.filter((a) => a !== self) : [] } };
+  });
 }
 
 export function staleSecrets(secrets: readonly SecretFacts[] | undefined, now: Date, maxAgeDays = DEFAULT_SECRET_MAX_AGE_DAYS): Hygiene['secrets'] {

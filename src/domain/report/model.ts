@@ -125,6 +125,8 @@ export type OrgInput = {
   logins: LoginSummary[];
   /** absent: the org did not say when secrets were issued */
   secrets?: SecretFacts[];
+  /** what the org floor could read only in part (LoginHistory limited to the user's own logins, truncated, ...), in words */
+  notes?: string[];
 };
 
 /** An org that could not be read: the report says why and goes on with the others. */
@@ -323,6 +325,8 @@ export type OrgReportOk = {
   findings: FindingsSection;
   hygiene: Hygiene;
   packs: PackResult[];
+  /** what could be read only in part, in words: the numbers above may undercount */
+  notes?: string[];
 };
 
 export type OrgReportError = {

@@ -33,15 +33,23 @@ function entry(d: Deadline, subject: WillBreakSubject, why: string, usage: WillB
   return { deadline: d.id, deadlineTitle: d.title, when: describeDate(d), ...(d.date === undefined ? {} : { date: d.date }), subject, why, usage, remedy };
 }
 
-function ecaFor(application: string): string {
-  return `${toDeveloperName(application)}_Integration`.slice(0, 80).replace(/_+$/, '');
+/** LoginHistory.Application of API logins that name no client ("N/A"), or none at all. */
+function namesNoClient(application: string): boolean {
+  const a = application.trim();
+  return a === '' || /^n\/a$/i.test(a);
+}
+
+/** The ECA to create for a client: named after the application, else after the integration user. */
+function ecaFor(application: string, user?: string): string {
+  const base = namesNoClient(application) && user ? user.split('@')[0] : application;
+  return `${toDeveloperName(base)}_Integration`.slice(0, 80).replace(/_+$/, '');
 }
 
 function createCommand(org: string, application: string, user: string): string {
   return command([
     'sf eca create',
     ['--target-org', org],
-    ['--name', ecaFor(application)],
+    ['--name', ecaFor(application, user)],
     '--template server-to-server',
     ['--run-as', user],
     '--contact-email <owner@example.com>',
@@ -58,7 +66,7 @@ function soapLogins(d: Deadline, logins: readonly LoginSummary[], now: Date, o: 
   return [...groups.values()].map((rows) => {
     const first = rows[0];
     const user = first.username ?? first.userId;
-    const application = first.application || '(no application name)';
+    const application = namesNoClient(first.application) ? '(no application name)' : first.application;
     const usage = summarizeLogins(rows);
     const how = [...new Set(rows.map((r) => [r.loginType, r.apiType].filter(Boolean).join(', ')))].filter(Boolean).join('; ');
     return entry(
@@ -75,7 +83,7 @@ function soapLogins(d: Deadline, logins: readonly LoginSummary[], now: Date, o: 
       usage,
       {
         summary: `Give ${application} an External Client App with the client credentials flow running as ${user} (or JWT bearer), and change the client to request OAuth tokens.`,
-        command: createCommand(o.org, application, user),
+        command: createCommand(o.org, first.application, user),
       }
     );
   });

@@ -305,6 +305,24 @@ describe('policy/rules: the catalogue', () => {
     });
   });
 
+  describe('run-as-user-shared', () => {
+    const cc = { globalOauthSettings: { isClientCredentialsFlowEnabled: true }, oauthPolicies: { isClientCredentialsFlowEnabled: true, clientCredentialsFlowUser: 'int@acme.example' } };
+    const sharing = (app: AuditedApp, others: string[]): AuditedApp => ({ ...app, facts: { ...app.facts, runAsUserSharedWith: others } });
+    it('fires when the org says other apps run as the same user, naming them', () => {
+      const [one] = fires('run-as-user-shared', sharing(secureEca(cc), ['Billing_Sync']));
+      expect(one.message).to.equal('The run-as user int@acme.example is also the run-as user of Billing_Sync.');
+      expect(one.field).to.equal('oauthPolicies.clientCredentialsFlowUser');
+      expect(one.severity).to.equal('medium');
+      const [two] = fires('run-as-user-shared', sharing(secureConnectedApp({ oauthConfig: { isClientCredentialEnabled: true, oauthClientCredentialUser: 'int@acme.example' } }), ['A', 'B (Connected App)']));
+      expect(two.message).to.equal('The run-as user int@acme.example is also the run-as user of 2 other apps (A, B (Connected App)).');
+    });
+    it('is quiet when no other app shares the user, without the org fact (source), and when the flow is off', () => {
+      quiet('run-as-user-shared', sharing(secureEca(cc), []));
+      quiet('run-as-user-shared', secureEca(cc));
+      quiet('run-as-user-shared', sharing(secureEca(), ['Other']));
+    });
+  });
+
   describe('introspect-all-tokens', () => {
     it('fires when on', () => {
       const [f] = fires('introspect-all-tokens', secureConnectedApp({ oauthConfig: { isIntrospectAllTokens: true } }));

@@ -36,6 +36,14 @@ describe('report: will break', () => {
     );
   });
 
+  it('names the ECA after the integration user when the login names no client (Application "N/A" or empty)', () => {
+    const list = willBreak([], [], [row('N/A', 'int.etl@acme.com', 90, SOAP), row('', 'old.job@acme.com', 3, SOAP)], DEADLINES, NOW, OPTIONS);
+    expect(list.map((e) => [e.subject.type === 'login' ? e.subject.application : '', e.remedy.command])).to.deep.equal([
+      ['(no application name)', 'sf eca create --target-org acme --name int_etl_Integration --template server-to-server --run-as int.etl@acme.com --contact-email <owner@example.com>'],
+      ['(no application name)', 'sf eca create --target-org acme --name old_job_Integration --template server-to-server --run-as old.job@acme.com --contact-email <owner@example.com>'],
+    ]);
+  });
+
   it('groups username-password logins by the Connected App they go through, and says to convert it after the client moves', () => {
     const ca = secureConnectedApp({ label: 'Order Gateway' }, {}, 'Order_Gateway');
     const logins = [row('Order Gateway', 'gw1@acme.com', 40, UP), row('Order Gateway', 'gw2@acme.com', 2, UP), row('Unknown Script', 'x@acme.com', 3, UP)];

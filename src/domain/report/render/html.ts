@@ -162,6 +162,9 @@ ${kpis(data)}
 <div class="charts">${charts.map(figure)}</div>
 ${lede(data)}
 ${failed.map((o) => html`<div class="error-box" data-org-error="${o.org.alias}"><strong>${o.org.alias} could not be read.</strong> ${o.status === 'error' ? o.error.message : ''}</div>`)}
+${ok(data)
+  .filter((o) => o.notes?.length)
+  .map((o) => html`<p class="muted" data-org-note="${o.org.alias}"><strong>${o.org.alias} was read in part:</strong> ${(o.notes ?? []).join(' ')}</p>`)}
 ${topBreaks(data)}
 </section>`;
 }
@@ -464,7 +467,8 @@ ${o.error.actions?.length ? html`<ul class="tight">${o.error.actions.map((a) => 
 <p>${o.org.username ? html`${o.org.username} · ` : ''}${o.org.orgId ? html`${o.org.orgId} · ` : ''}${o.org.isSandbox ? 'sandbox · ' : ''}read ${o.readAt}${o.apiVersion ? ` with API ${o.apiVersion}` : ''}${
     o.requests === undefined ? '' : `, ${plural(o.requests, 'request')}`
   }.
-${o.inventory.ecas} External Client Apps, ${o.inventory.connectedApps} Connected Apps (${o.inventory.installed} installed from packages).</p></section>`;
+${o.inventory.ecas} External Client Apps, ${o.inventory.connectedApps} Connected Apps (${o.inventory.installed} installed from packages).</p>
+${o.notes?.length ? html`<ul class="tight notes" data-org-notes="${o.org.alias}">${o.notes.map((n) => html`<li class="unconfirmed">${n}</li>`)}</ul>` : ''}</section>`;
 }
 
 function sourcesSection(data: ReportData): Markup {

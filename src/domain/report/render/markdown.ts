@@ -71,6 +71,7 @@ export function renderMarkdown(data: ReportData): string {
   out.push(`- Orgs read: ${t.orgs.read} of ${t.orgs.total}.`, '');
   for (const o of data.orgs) {
     if (o.status === 'error') out.push(`> **${mdText(o.org.alias)} could not be read:** ${mdText(o.error.message)} (${mdText(o.error.name)})`, '');
+    else if (o.notes?.length) out.push(`> **${mdText(o.org.alias)} was read in part:** ${mdText(o.notes.join(' '))}`, '');
   }
 
   out.push('## Deadlines', '');

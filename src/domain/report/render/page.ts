@@ -32,13 +32,14 @@ figcaption { font-weight: 600; margin-bottom: 6px; font-size: .95rem; }
 figure .empty { color: var(--muted); padding: 24px 0; text-align: center; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 table { border-collapse: collapse; width: 100%; background: var(--card); font-size: .9rem; }
-th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; min-width: 4.5em; }
 th { background: #eef1f5; position: sticky; top: 0; }
 th button { all: unset; cursor: pointer; font-weight: 600; }
 th button::after { content: " \\2195"; color: var(--muted); font-size: .8em; }
 th[aria-sort="ascending"] button::after { content: " \\2191"; color: var(--ink); }
 th[aria-sort="descending"] button::after { content: " \\2193"; color: var(--ink); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+th.num { white-space: nowrap; }
 tr[hidden] { display: none; }
 .filters { display: flex; gap: 8px; align-items: center; margin: 6px 0; flex-wrap: wrap; }
 .filters input, .filters select { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 4px; }
