@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import { readOrgApps } from '../org/apps.js';
-import { describeFailure } from '../org/errors.js';
+import { describeFailure, orgRequestError } from '../org/errors.js';
 import { DeployInterruptedError, DeployTimeoutError } from '../org/orgAccess.js';
 import { readOrgNames } from '../org/references.js';
 import { openSession, type Session, validateThenDeploy } from '../org/session.js';
@@ -247,7 +247,9 @@ async function prepare(
 }
 
 /** A target that failed on an error: its words, and the actions of a named org error (they name the org as typed). */
-function failedOutcome(org: string, orgId: string, e: unknown): TargetOutcome {
+function failedOutcome(org: string, orgId: string, failure: unknown): TargetOutcome {
+  // what jsforce or SDR threw raw (an expired login met mid-run) is said as the org errors are, naming the org
+  const e = failure instanceof SfError && failure.actions?.length ? failure : orgRequestError(failure, 'the migration', org);
   const actions = e instanceof SfError ? e.actions?.filter((a) => a.trim()) : undefined;
   return {
     org,

@@ -252,7 +252,8 @@ describe('sf eca policy check: what could not be read, in each output format (bu
 
   for (const columns of ['80', '120']) {
     it(`human, at ${columns} columns: nothing cut with "…", tables within the width, each file:line whole`, () => {
-      const run = runPlugin(['eca', 'policy', 'check', '--source-dir', 'force-app', '--pack', 'review-eca'], { cwd: dir, env: { OCLIF_TABLE_COLUMN_OVERRIDE: columns, COLUMNS: columns } });
+      // a terminal: CI=true makes @oclif/table print plain tables of natural width (the test below)
+      const run = runPlugin(['eca', 'policy', 'check', '--source-dir', 'force-app', '--pack', 'review-eca'], { cwd: dir, env: { OCLIF_TABLE_COLUMN_OVERRIDE: columns, COLUMNS: columns, CI: 'false' } });
       expect(run.status, run.stderr).to.equal(2);
       expect(`${run.stdout}${run.stderr}`).not.to.contain('…');
       const tableLines = run.stdout.split('\n').filter((l) => /^[│┌├└]/.test(l));
@@ -263,4 +264,14 @@ describe('sf eca policy check: what could not be read, in each output format (bu
       expect(run.stdout).to.contain('Incomplete: 2 inputs could not be read');
     });
   }
+
+  it('in a CI job (CI=true): plain tables, nothing cut, each finding and file:line whole', () => {
+    const run = runPlugin(['eca', 'policy', 'check', '--source-dir', 'force-app', '--pack', 'review-eca'], { cwd: dir, env: { CI: 'true', COLUMNS: '80' } });
+    expect(run.status, run.stderr).to.equal(2);
+    expect(`${run.stdout}${run.stderr}`).not.to.contain('…');
+    expect(run.stdout).to.match(/^ Severity +Line +Finding/m);
+    expect(run.stdout).to.contain('Refresh tokens are valid until revoked (Infinite).');
+    expect(run.stdout).to.contain(`  ${BROKEN.truncated.file}:5\n`);
+    expect(run.stdout).to.contain('Incomplete: 2 inputs could not be read');
+  });
 });

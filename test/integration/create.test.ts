@@ -320,11 +320,13 @@ describe('sf eca create against the org simulator: least privilege, nothing lost
       const args = ['eca', 'create', '--name', 'Lp_Print', '--template', 'jwt-ci', '--username', 'ci@lp.acme.example', '--key-dir', keys, '--contact-email', 'ops@acme.example', '-o', 'lp'];
       const dry = await run([...args, '--dry-run']);
       expect(dry.status, dry.stderr).to.equal(0);
-      expect(dry.stdout).to.contain('Dry run: Lp_Print in lp').and.not.contain('Verifying the login');
+      // outside a terminal the stages are lines on stderr, "<title>: <stage>" (src/shared/progress.ts)
+      expect(dry.stderr).to.contain('Dry run: Lp_Print in lp').and.not.contain('Verifying the login');
       const made = await run(args);
       expect(made.status, made.stderr).to.equal(0);
       const key = h.sim.org('lp').credentials.get('eca:Lp_Print')?.consumerKey ?? 'missing';
-      expect(made.stdout).to.contain(`Consumer key: ${key}`).and.contain('Creating Lp_Print in lp');
+      expect(made.stdout).to.contain(`Consumer key: ${key}`);
+      expect(made.stderr).to.contain('Creating Lp_Print in lp');
       expect(made.stdout).to.not.contain('…');
       const again = await run([...args, '--force']);
       expect(again.status).to.equal(1);

@@ -110,7 +110,8 @@ describe('reading a retrieve', function () {
         (e: Error) => e
       );
       expect(err.name).to.equal('MetadataTransferError');
-      expect(err.message).to.equal('Metadata API request failed: UNKNOWN_EXCEPTION: An unexpected error occurred.');
+      // the fault said once, with the ErrorId support asks for
+      expect(err.message).to.match(/^Metadata API request failed: UNKNOWN_EXCEPTION: An unexpected error occurred\. Please include this ErrorId if you contact support: [\d-]+ \(-?\d+\)$/);
     } finally {
       h.sim.faults.set({});
     }

@@ -18,6 +18,7 @@ import Diff from '../../src/commands/eca/diff.js';
 import Restore from '../../src/commands/eca/restore.js';
 import Snapshot from '../../src/commands/eca/snapshot.js';
 import { restoreSnapshot } from '../../src/operations/restore.js';
+import { withTempDir } from '../../src/org/tempDirs.js';
 import { ROOT } from '../helpers/paths.js';
 import { loginOrg } from '../helpers/cliAuth.js';
 import { deploySource, type Harness, oauthEca, removeDir, startHarness, writeSourceProject } from '../simulator/harness.js';
@@ -234,13 +235,15 @@ describe('sf eca snapshot, diff and restore on the simulator', function () {
       const watcher = watch(privateTmp, (_event, name) => name && watched.push(String(name)));
       let r;
       try {
+        // the control: a deploy folder made the way OrgAccess makes one is seen by the watch
+        await withTempDir('eca-deploy-control-', () => new Promise((resolve) => setTimeout(resolve, 50)));
         r = await Restore.run(['--snapshot', snap(), '--target-org', 'uat', '--json']);
       } finally {
         watcher.close();
         if (savedTmp === undefined) delete process.env.TMPDIR;
         else process.env.TMPDIR = savedTmp;
       }
-      expect(watched.some((n) => n.startsWith('eca-retrieve')), 'the watch sees the retrieves').to.equal(true);
+      expect(watched.some((n) => n.startsWith('eca-deploy-control-')), 'the watch sees a deploy folder').to.equal(true);
       expect(r.status, JSON.stringify(r.problems)).to.equal('restored');
       expect(process.exitCode).to.equal(0);
       expect(r.target.orgId).to.equal(h.sim.org('uat').orgId);
@@ -251,7 +254,7 @@ describe('sf eca snapshot, diff and restore on the simulator', function () {
       expect(r.phases.map((p) => `${p.phase}:${p.status}`)).to.deep.equal(['1:deployed', '2:deployed']);
       expectSchema('eca-restore', r);
       // the deploys that carried the secret were built in memory: no deploy folder was made
-      expect(watched.filter((n) => n.startsWith('eca-deploy'))).to.deep.equal([]);
+      expect(watched.filter((n) => n.startsWith('eca-deploy') && !n.startsWith('eca-deploy-control-'))).to.deep.equal([]);
 
       expect(credentials('uat', 'Acme_CI').consumerKey).to.equal(before.consumerKey);
       expect((await mint(h, before.consumerKey, before.consumerSecret)).access_token).to.be.a('string');
