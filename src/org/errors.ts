@@ -69,7 +69,8 @@ export function orgOpenError(e: unknown, org: string): Error {
  */
 export function orgRequestError(e: unknown, what: string, org: string): Error {
   if (isOrgError(e)) return e;
-  if (e instanceof SfError && e.actions?.length) return e;
+  // core's RefreshTokenAuthError has actions, none naming the org as the user typed it
+  if (e instanceof SfError && e.actions?.length && e.name !== 'RefreshTokenAuthError') return e;
   const err = e instanceof Error ? e : new Error(String(e));
   const text = describeFailure(err);
   if (/INVALID_SESSION_ID|RefreshTokenAuthError|invalid_grant|expired access\/refresh token/i.test(text)) {

@@ -63,7 +63,7 @@ function isParseError(e: Error): boolean {
 }
 
 function looksLikeOrgFailure(e: Error): boolean {
-  return ORG_OPEN_ERRORS.has(e.name) || isUnreachable(e) || ERROR_ID.test(`${e.message}`) || /INVALID_SESSION_ID|REQUEST_LIMIT_EXCEEDED|RefreshTokenAuthError/.test(e.message);
+  return ORG_OPEN_ERRORS.has(e.name) || isUnreachable(e) || ERROR_ID.test(`${e.message}`) || /INVALID_SESSION_ID|REQUEST_LIMIT_EXCEEDED|RefreshTokenAuthError|expired access\/refresh token/.test(`${e.name} ${e.message}`);
 }
 
 /** "ErrorId 1234567890-12345 (-1234567890)" becomes "ErrorId 1234567890-12345, -1234567890": the same id, not taken for a crash. */
