@@ -49,11 +49,12 @@ function filesUnder(dir: string, ending: string): string[] {
 
 /**
  * The command lines in a text: "sf" and the words after it while they make a known topic path,
- * then the flags up to the end of the line or a shell separator.
+ * then the flags up to the end of the line, a shell separator, a double quote or the next "sf ".
  */
 function commandLines(text: string, commands: Map<string, Set<string>>, topics: Set<string>): Array<{ line: string; problem?: string }> {
   const found: Array<{ line: string; problem?: string }> = [];
-  for (const m of text.matchAll(/(?<![\w./-])sf ([a-z][a-z-]*(?: [a-z][a-z-]*)*)([^\n`|;&)]*)/g)) {
+  // a line ends at a shell separator, a double quote (the prose around "sf ...") or the next "sf "
+  for (const m of text.matchAll(/(?<![\w./-])sf ([a-z][a-z-]*(?: [a-z][a-z-]*)*)((?:(?! sf )[^\n`|;&)"])*)/g)) {
     const words = m[1].split(' ');
     if (!topics.has(words[0])) continue;
     let id: string | undefined;
