@@ -7,6 +7,7 @@ import { CONNECTED_APP, ECA_COMPONENTS } from '../domain/components.js';
 import { assembleEcas, type Component, type ConnectedApp, type Eca } from '../domain/model.js';
 import { typeSpec } from '../domain/schema/index.js';
 import type { OrgAccess, OrgComponent } from './orgAccess.js';
+import { type EcaRecord, readEcaRecords } from './ecaRecords.js';
 import { soqlQuote } from './session.js';
 
 export type OrgApps = {
@@ -58,7 +59,6 @@ export type InstalledEca = {
   refreshTokenPolicy?: string;
 };
 
-type EcaRow = { Id: string; DeveloperName: string; MasterLabel?: string; DistributionState?: string; NamespacePrefix?: string | null };
 type PolicyRow = {
   ExternalClientApplicationId: string;
   PermittedUsersPolicyType?: string;
@@ -70,24 +70,25 @@ type PolicyRow = {
 
 /**
  * ECAs a wildcard retrieve leaves out (installed from a managed package), with the admin policies
- * a subscriber controls: two queries, whatever the number of apps.
+ * a subscriber controls: two queries, whatever the number of apps. `records`: the org's ECA
+ * records when the caller has read them already (one query serves several facts).
  */
-export async function readInstalledEcas(access: OrgAccess, retrievedNames: ReadonlySet<string>): Promise<InstalledEca[]> {
-  const apps = await access.query<EcaRow>('SELECT Id, DeveloperName, MasterLabel, DistributionState, NamespacePrefix FROM ExternalClientApplication');
-  const missing = apps.filter((a) => !retrievedNames.has(a.DeveloperName) && !retrievedNames.has(`${a.NamespacePrefix ?? ''}__${a.DeveloperName}`));
+export async function readInstalledEcas(access: OrgAccess, retrievedNames: ReadonlySet<string>, records?: readonly EcaRecord[]): Promise<InstalledEca[]> {
+  const apps = records ?? (await readEcaRecords(access));
+  const missing = apps.filter((a) => !retrievedNames.has(a.name) && !retrievedNames.has(a.developerName));
   if (missing.length === 0) return [];
   const policies = await access.query<PolicyRow>(
     'SELECT ExternalClientApplicationId, PermittedUsersPolicyType, IpRelaxationPolicyType, RefreshTokenPolicyType, RefreshTokenValidityPeriod, RefreshTokenValidityUnit FROM ExtlClntAppOauthPlcyCnfg'
   );
   const byApp = new Map(policies.map((p) => [p.ExternalClientApplicationId, p]));
   return missing.map((a) => {
-    const p = byApp.get(a.Id);
+    const p = byApp.get(a.id);
     return {
-      id: a.Id,
-      name: a.NamespacePrefix ? `${a.NamespacePrefix}__${a.DeveloperName}` : a.DeveloperName,
-      label: a.MasterLabel,
-      distributionState: a.DistributionState,
-      namespacePrefix: a.NamespacePrefix ?? undefined,
+      id: a.id,
+      name: a.name,
+      label: a.label,
+      distributionState: a.distributionState,
+      namespacePrefix: a.namespacePrefix,
       permittedUsers: p?.PermittedUsersPolicyType,
       ipRelaxation: p?.IpRelaxationPolicyType,
       refreshTokenPolicy: p?.RefreshTokenPolicyType

@@ -46,6 +46,8 @@ export function describeFailure(e: unknown): string {
     const code = (err as { errorCode?: string }).errorCode ?? (err.name && !/^(Error|TypeError|SfError)$/.test(err.name) ? err.name : undefined);
     // jsforce names a SOAP fault "sf:CODE" and its message already starts with "CODE: "
     const named = code !== undefined && !err.message.startsWith(`${code.replace(/^sf:/, '')}: `);
+    // a wrapper that already quotes its cause ("Metadata API request failed: <the fault>") says it once
+    if (parts.some((p) => p.includes(err.message))) continue;
     parts.push(`${named ? `${code}: ` : ''}${err.message}`);
   }
   return [...new Set(parts)].join(': ').replace(/\bTypeError:?\s*/g, '');

@@ -80,7 +80,7 @@ export async function retrieveZip(conn: Connection, apiVersion: string, members:
     status = (await client.subscribe()) as RetrieveStatus;
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    const wrapped = new SfError(`Metadata API request failed: ${saidOnce(err.message)}`, 'MetadataTransferError', undefined, err);
+    const wrapped = new SfError(`Metadata API request failed: ${err.message}`, 'MetadataTransferError', undefined, err);
     wrapped.setData({ id });
     throw wrapped;
   }
@@ -99,8 +99,3 @@ export async function retrieveZip(conn: Connection, apiVersion: string, members:
   return { id, zip: Buffer.from(status.zipFile, 'base64'), fileProperties };
 }
 
-/** jsforce says a SOAP fault twice ("<code>: <text>: sf:<code>: <code>: <text>"); the user reads it once, ErrorId included. */
-export function saidOnce(message: string): string {
-  const m = /^(.*): sf:[A-Z_]+: (.*)$/s.exec(message);
-  return m && m[1] === m[2] ? m[1] : message;
-}

@@ -20,6 +20,7 @@
  * Every step is written to the trace log by name.
  */
 import { Logger, Messages, SfError } from '@salesforce/core';
+import { isDeployStop } from './errors.js';
 import { secretAccessSetupUrl } from './oauthCredentials.js';
 import type { OrgAccess } from './orgAccess.js';
 
@@ -87,6 +88,13 @@ export async function withSecretAccess<T>(target: SettingsTarget, options: Secre
   try {
     await deploySecretAccess(target, true);
   } catch (e) {
+    if (isDeployStop(e)) {
+      // interrupted, or --wait ran out: the deploy goes on in the org and the setting may come on
+      // after this command ends, so it is turned off again (a repair deploy, queued after it)
+      const offError = await turnOff(target, 0);
+      if (offError !== undefined) throw stillOnError(target, offError, undefined, e);
+      throw messages.createError('error.TurnOnStopped', [target.name, e.message], [], e.exitCode);
+    }
     throw messages.createError('error.TurnOnFailed', [target.name, e instanceof Error ? e.message : String(e)], [secretAccessSetupUrl(target.instanceUrl)]);
   }
   options.onChange?.('on');

@@ -12,13 +12,16 @@ import type { OrgAccess } from './orgAccess.js';
 
 /** The secret-age fact of each ECA by developer name (ns__Name for namespaced ones). */
 export async function readSecretAgeFacts(access: OrgAccess): Promise<(appName: string) => SecretAgeFacts> {
-  let records: EcaRecord[];
   try {
-    records = await readEcaRecords(access);
+    return secretAgeFacts(await readEcaRecords(access));
   } catch (e) {
-    const error = e instanceof Error ? e.message : String(e);
-    return () => ({ status: 'unreadable', error });
+    return secretAgeFacts(e instanceof Error ? e : new Error(String(e)));
   }
+}
+
+/** The same from records already read (or the error that kept them from being read). */
+export function secretAgeFacts(records: readonly EcaRecord[] | Error): (appName: string) => SecretAgeFacts {
+  if (records instanceof Error) return () => ({ status: 'unreadable', error: records.message });
   const byName = new Map(records.filter((r) => r.createdDate).map((r) => [r.name, r.createdDate as string]));
   return (appName) => {
     const created = byName.get(appName);

@@ -18,6 +18,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { expect } from 'chai';
 import { startSimulator, type Simulator } from '../../simulator/server.js';
 import type { FaultConfig } from '../../simulator/faults.js';
@@ -204,7 +205,7 @@ describe('end to end: the fault matrix, every org command in the real sf', funct
   async function timed(args: string[]): Promise<SfRun & { ms: number }> {
     const start = Date.now();
     const r = await sf.run(args, { cwd: out });
-    return { ...r, ms: Date.now() - start };
+    return { ...r, stderr: stripVTControlCharacters(r.stderr), ms: Date.now() - start };
   }
 
   /**
@@ -239,7 +240,8 @@ describe('end to end: the fault matrix, every org command in the real sf', funct
         json = undefined;
       }
     }
-    return { status, stdout, stderr, json, ms: Date.now() - start, polled: wasPolled };
+    // sf colours its error lines in some CI environments (CI=true): the words are judged, not the colours
+    return { status, stdout, stderr: stripVTControlCharacters(stderr), json, ms: Date.now() - start, polled: wasPolled };
   }
 
   before(async () => {

@@ -111,7 +111,7 @@ describe('reading a retrieve', function () {
       );
       expect(err.name).to.equal('MetadataTransferError');
       // the fault said once, with the ErrorId support asks for
-      expect(err.message).to.match(/^Metadata API request failed: UNKNOWN_EXCEPTION: An unexpected error occurred\. Please include this ErrorId if you contact support: [\d-]+ \(-?\d+\)$/);
+      expect(err.message, err.message).to.match(/^Metadata API request failed: UNKNOWN_EXCEPTION: An unexpected error occurred\. Please include this ErrorId if you contact support: [\d-]+ \(-?\d+\)$/);
     } finally {
       h.sim.faults.set({});
     }

@@ -419,7 +419,7 @@ describe('sf eca snapshot, diff and restore on the simulator', function () {
       const r = await restoreSnapshot({ snapshot: slow, org: { name: 'uat' }, names: ['Slow_App'], dryRun: false, passphraseStdin: false, wait: { seconds: 2, minutes: 1 } });
       expect(r.status).to.equal('in-progress');
       expect(r.phases[0].status).to.equal('in-progress');
-      expect(r.message).to.match(/sf project deploy resume --job-id 0Af\w+ --target-org uat/);
+      expect(r.message).to.match(/sf project deploy report --job-id 0Af\w+ --target-org uat --wait 33/);
     });
   });
 });

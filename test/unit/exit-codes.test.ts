@@ -9,7 +9,8 @@ import { errorCodesHelp } from '../../src/shared/ecaCommand.js';
 import { documentedError } from '../../src/shared/errorMapping.js';
 import { type CommandId, DEPLOY_EXIT_CODES, EXIT_CODES, FAILURE_CODES } from '../../src/shared/exitCodes.js';
 
-const DEPLOYING: readonly CommandId[] = ['create', 'convert', 'migrate'];
+// restore and cert rotate deploy apps; snapshot and the credentials commands deploy the org setting (--allow-secret-access)
+const DEPLOYING: readonly CommandId[] = ['create', 'convert', 'migrate', 'restore', 'certRotate', 'snapshot', 'credentialsStage', 'credentialsRotate', 'credentialsRevoke', 'credentialsStatus'];
 
 describe('exit-code table', () => {
   it('every code of every command has its help text (the command\'s own, or the shared deploy.* one)', () => {

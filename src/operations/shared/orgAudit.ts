@@ -14,7 +14,8 @@
  */
 import { readConnectedApplicationNames, readInstalledEcas, readOrgApps, type InstalledEca, type OrgApps } from '../../org/apps.js';
 import { readRunAsUsers, readTokenUsage, type RunAsFacts, type UsageFacts } from '../../org/facts.js';
-import { readSecretAgeFacts } from '../../org/secretAge.js';
+import { type EcaRecord, readEcaRecords } from '../../org/ecaRecords.js';
+import { secretAgeFacts } from '../../org/secretAge.js';
 import { openSession, type Session, type SessionOptions } from '../../org/session.js';
 import { type AuditedApp, fromConnectedApp, fromEca, type RunAsUserFacts } from '../../domain/policy/app.js';
 import { withSharedRunAsUsers } from '../../domain/report/hygiene.js';
@@ -94,16 +95,17 @@ export async function readOrgAudit(s: Session, name: string): Promise<OrgAudit> 
     ...apps.ecas.map((e) => e.parts.oauthPolicies?.values.clientCredentialsFlowUser),
     ...apps.connectedApps.map((c) => c.values.oauthConfig?.oauthClientCredentialUser),
   ].filter((u): u is string => typeof u === 'string');
-  const [runAs, usage, secretAge, installedEcas, runtimeConnectedApps] = await Promise.all([
+  const [runAs, usage, ecaRecords, runtimeConnectedApps] = await Promise.all([
     readRunAsUsers(s.access, runAsNames),
     // without usage facts the usage rule does not judge the app (never a pass)
     readTokenUsage(s.access).catch(() => undefined),
-    // one query for every app's secret age (rule consumer-secret-not-rotated)
-    readSecretAgeFacts(s.access),
-    // External Client Apps exist from API 59.0; an older org has none installed
-    s.version >= MIN_ECA_API_VERSION ? readInstalledEcas(s.access, new Set(apps.ecas.map((e) => e.name))) : Promise.resolve<InstalledEca[]>([]),
+    // one query of the ECA records feeds the installed apps and every app's secret age;
+    // External Client Apps exist from API 59.0: an older org has none
+    s.version >= MIN_ECA_API_VERSION ? readEcaRecords(s.access) : Promise.resolve<EcaRecord[]>([]),
     readConnectedApplicationNames(s.access),
   ]);
+  const installedEcas: InstalledEca[] = await readInstalledEcas(s.access, new Set(apps.ecas.map((e) => e.name)), ecaRecords);
+  const secretAge = secretAgeFacts(ecaRecords);
   const settings = apps.settings ?? {};
   const org = {
     id: s.orgId,

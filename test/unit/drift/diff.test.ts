@@ -102,7 +102,8 @@ describe('drift/diff: the differences between two sets of apps', () => {
       'oauthPolicies.commaSeparatedPermissionSet',
       'oauthPolicies.commaSeparatedProfile',
     ]);
-    expect(unmapped.apps[0].fields[0].rules).to.deep.equal(['client-credentials-run-as-admin', 'client-credentials-run-as-not-api-only', 'client-credentials-without-run-as-user']);
+    // run-as-user-shared points at the run-as user too (an org fact: the other apps behind the same user)
+    expect(unmapped.apps[0].fields[0].rules).to.deep.equal(['client-credentials-run-as-admin', 'client-credentials-run-as-not-api-only', 'client-credentials-without-run-as-user', 'run-as-user-shared']);
     const mapping = resolveMapping(
       {
         targets: {
