@@ -353,6 +353,44 @@ describe('end to end: the fault matrix, every org command in the real sf', funct
     });
   }
 
+  /** Runs an sf command until the simulator has answered it once, then sends `signal`. */
+  async function stoppedDuringRead(args: string[], signal: NodeJS.Signals): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const from = sim.requests.at(-1)?.seq ?? 0;
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'sf'), args, { cwd: out, env: sf.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.end();
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const start = Date.now();
+    while (!sim.requests.some((r) => r.seq > from) && Date.now() - start < 120_000) {
+      // eslint-disable-next-line no-await-in-loop
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill(signal);
+    return { status: await closed, stdout, stderr: stripVTControlCharacters(stderr) };
+  }
+
+  it('Ctrl-C or SIGTERM during an org read (no deploy): 130 or 143, one line that says so (an error object with --json), no stack trace', async () => {
+    // each request takes 2 s: the signal comes while the command waits on the org
+    sim.faults.set({ latencyMs: 2000 });
+    const [human, json, term] = await Promise.all([
+      stoppedDuringRead(['eca', 'list', '-o', 'dev'], 'SIGINT'),
+      stoppedDuringRead(['eca', 'policy', 'check', '-o', 'prod', '--json'], 'SIGINT'),
+      stoppedDuringRead(['eca', 'doctor', '-o', 'uat', '--name', 'Acme_Matrix'], 'SIGTERM'),
+    ]);
+    // sf alone (sf-plugins-core): exit 1, "ExitError: EEXIT: 130" and a stack trace
+    expect(human.status, human.stderr).to.equal(130);
+    expect(human.stderr).to.contain('Interrupted (Ctrl-C) before the command finished').and.not.match(/ExitError|EEXIT/);
+    expect(STACK_FRAME.test(human.stderr), human.stderr).to.equal(false);
+    expect(json.status, json.stderr).to.equal(130);
+    expect(JSON.parse(json.stdout)).to.include({ name: 'StoppedError', status: 130, exitCode: 130 });
+    expect(term.status, term.stderr).to.equal(143);
+    expect(term.stderr).to.contain('Terminated (SIGTERM) before the command finished');
+    expect(STACK_FRAME.test(term.stderr), term.stderr).to.equal(false);
+  });
+
   it('the lines printed work: sf project deploy report, then resume once the org finishes the deploy', async () => {
     const { id, spec } = stopped[0];
     const target = spec.deploy?.target ?? '';
