@@ -10,6 +10,7 @@ import { writeSync } from 'node:fs';
 import { Messages, type Org } from '@salesforce/core';
 import { SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { type CommandId, EXIT_CODES, FAILURE_CODES } from './exitCodes.js';
+import { stopWhenSafe } from './stopWhenSafe.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const exitMessages = Messages.loadMessages('plugin-eca', 'exitCodes');
@@ -73,7 +74,8 @@ export abstract class EcaCommand<T> extends SfCommand<T> {
     const ours = new Map<NodeJS.Signals, Listener>();
     for (const signal of signals) {
       for (const l of process.listeners(signal)) if (!before.get(signal)?.has(l)) process.removeListener(signal, l as Listener);
-      const listener = (): void => this.stoppedBy(signal, STOP_SIGNALS[signal]);
+      // files being written are finished or rolled back first (./stopWhenSafe.ts)
+      const listener = (): void => stopWhenSafe(() => this.stoppedBy(signal, STOP_SIGNALS[signal]));
       ours.set(signal, listener);
       process.on(signal, listener);
     }

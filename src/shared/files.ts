@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
+import { unstoppable } from './stopWhenSafe.js';
 
 export type PlannedFile = { path: string; content: string; mode?: number };
 
@@ -97,6 +98,11 @@ function createdChain(dir: string, first: string): string[] {
  * another run may have written into them meanwhile.
  */
 export async function writeFilesAtomically(files: readonly PlannedFile[], options: WriteOptions = {}): Promise<void> {
+  // a signal meanwhile waits for every file in place, or every one rolled back (./stopWhenSafe.ts)
+  return unstoppable(() => writeAll(files, options));
+}
+
+async function writeAll(files: readonly PlannedFile[], options: WriteOptions): Promise<void> {
   const tag = `.eca-${process.pid}-${randomBytes(4).toString('hex')}`;
   const createdDirs: string[] = [];
   const staged: Array<{ file: PlannedFile; temp: string; backup?: string }> = [];
