@@ -57,7 +57,7 @@ export function settingRows(s: EcaSummary): SettingRow[] {
 /** What a command prints through (SfCommand has both; tests stub them). */
 export type TableOutput = {
   log(text?: string): void;
-  table(options: { data: Array<Record<string, unknown>>; columns?: Array<{ key: string; name?: string; width?: number; overflow?: 'wrap' }>; overflow?: 'wrap'; maxWidth?: number }): void;
+  table(options: { data: Array<Record<string, unknown>>; columns?: Array<{ key: string; name?: string; width?: number; overflow?: 'wrap' }>; overflow?: 'wrap'; maxWidth?: number | 'none' }): void;
 };
 
 export type TableColumn<K extends string> = {
@@ -187,7 +187,9 @@ export function printTable<K extends string>(out: TableOutput, spec: TableSpec<K
     data: spec.data.map((r) => ({ ...r })),
     columns: layout.columns,
     overflow: 'wrap',
-    ...(layout.maxWidth ? { maxWidth: layout.maxWidth } : {}),
+    // in a pipe (no width known) the natural width: @oclif/table would draw the table into 80
+    // columns and leave the first line of a multi-line cell unpadded
+    ...(layout.maxWidth ? { maxWidth: layout.maxWidth } : width === undefined ? { maxWidth: 'none' as const } : {}),
   });
 }
 

@@ -265,6 +265,20 @@ describe('sf eca policy check: what could not be read, in each output format (bu
     });
   }
 
+  it('in a pipe (no width known): each table drawn whole, every line as wide as its border', () => {
+    const run = runPlugin(['eca', 'policy', 'check', '--source-dir', 'force-app', '--fail-on', 'none'], { cwd: EXAMPLES, env: { COLUMNS: '', OCLIF_TABLE_COLUMN_OVERRIDE: '', CI: 'false' } });
+    expect(run.status, run.stderr).to.equal(0);
+    const tables: string[][] = [];
+    let current: string[] | undefined;
+    for (const l of run.stdout.split('\n')) {
+      if (/^[│┌├└]/.test(l)) (current ??= tables[tables.push([]) - 1]).push(l);
+      else current = undefined;
+    }
+    expect(tables.length).to.be.greaterThan(3);
+    // a two-line cell (the finding, then its rule id) once left its first line unpadded, the border further right
+    for (const t of tables) for (const l of t) expect(l.length, `${l}\n${t[0]}`).to.equal(t[0].length);
+  });
+
   it('in a CI job (CI=true): plain tables, nothing cut, each finding and file:line whole', () => {
     const run = runPlugin(['eca', 'policy', 'check', '--source-dir', 'force-app', '--pack', 'review-eca'], { cwd: dir, env: { CI: 'true', COLUMNS: '80' } });
     expect(run.status, run.stderr).to.equal(2);

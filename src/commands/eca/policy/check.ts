@@ -3,6 +3,7 @@ import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand, errorCodesHelp } from '../../../shared/ecaCommand.js';
 import { EXIT_CODES } from '../../../shared/exitCodes.js';
 import { policyCheckView } from '../../../shared/policyCheckView.js';
+import { terminalWidth } from '../../../shared/render.js';
 import type { PolicyCheckResult } from '../../../operations/policyCheck.js';
 
 export type { PolicyCheckResult, PolicyFinding } from '../../../operations/policyCheck.js';
@@ -56,9 +57,12 @@ export default class PolicyCheck extends EcaCommand<PolicyCheckResult> {
       this.log(report);
       return result;
     }
+    const width = terminalWidth();
     for (const block of policyCheckView(result)) {
       if (block.kind === 'line') this.log(block.text);
-      else this.table({ data: block.data, overflow: 'wrap' });
+      // in a pipe (no width known) a table takes its natural width: @oclif/table would otherwise draw
+      // it into 80 columns and leave the first line of a two-line cell unpadded
+      else this.table({ data: block.data, overflow: 'wrap', ...(width === undefined ? { maxWidth: 'none' as const } : {}) });
     }
     return result;
   }
