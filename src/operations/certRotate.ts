@@ -136,7 +136,7 @@ export async function rotateCertificate(input: CertRotateInput, onProgress?: OnP
 
     // the new key reaches its sink before the certificate changes: the pipeline has it first
     if (planned.sink) progress({ stage: 'Delivering the new key' });
-    const key = planned.sink ? await deliver(planned.sink, { value: planned.keyPem, name: 'SF_JWT_KEY' }) : undefined;
+    const key = planned.sink ? await deliver(planned.sink, { value: planned.keyPem, name: 'ECA_JWT_KEY' }) : undefined;
     if (planned.certFile) await writeFilesAtomically([{ path: planned.certFile, content: toPem(planned.certPem) }]);
 
     progress({ stage: 'Deploying the certificate' });

@@ -36,7 +36,7 @@ describe('secret sink', function () {
 
   describe('command lines', () => {
     it('splits words like a shell and refuses what only a shell understands', () => {
-      expect(splitCommand('gh secret set SF_CLIENT_SECRET --repo "acme/sync app"')).to.deep.equal(['gh', 'secret', 'set', 'SF_CLIENT_SECRET', '--repo', 'acme/sync app']);
+      expect(splitCommand('gh secret set ECA_CLIENT_SECRET --repo "acme/sync app"')).to.deep.equal(['gh', 'secret', 'set', 'ECA_CLIENT_SECRET', '--repo', 'acme/sync app']);
       expect(splitCommand("sh -c 'cat > /dev/null; echo $HOME'")).to.deep.equal(['sh', '-c', 'cat > /dev/null; echo $HOME']);
       for (const bad of ['gh secret set X | tee', 'a && b', 'a > f', 'echo $X', 'echo "$X"', 'a `b`', 'a "open']) {
         expect(() => splitCommand(bad), bad).to.throw().with.property('name', 'ShellSyntaxError');
