@@ -14,6 +14,12 @@ export const appCredentialsFlags = {
   'allow-secret-access': Flags.boolean({ summary: messages.getMessage('flags.allow-secret-access.summary'), default: false }),
 };
 
+/** What the stages of stage, rotate and revoke show under them. */
+export const credentialsStageFields = [
+  { label: 'Secret access', key: 'secretAccess' },
+  { label: 'Staged ID', key: 'stagedId' },
+];
+
 const SINKS = ['secret-file', 'to-env-file', 'to-command'];
 
 export const secretSinkFlags = {

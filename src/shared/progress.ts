@@ -60,6 +60,18 @@ type StagesOptions = {
   interactive?: boolean;
 };
 
+/** Runs `work` under `view`: stop() when it returns, error() when it throws (the command renders after). */
+export async function watched<T>(view: ProgressView, work: (onProgress: OnProgress) => Promise<T>): Promise<T> {
+  try {
+    const result = await work(view.onProgress);
+    view.stop();
+    return result;
+  } catch (e) {
+    view.error();
+    throw e;
+  }
+}
+
 /** Work in stages, with values shown under them (a deploy id, a status, the current target). */
 export function stagesView(o: StagesOptions): ProgressView {
   if (o.jsonEnabled) return quiet;

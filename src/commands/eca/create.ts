@@ -39,7 +39,7 @@ export default class Create extends EcaCommand<CreateResult> {
 
   public async run(): Promise<CreateResult> {
     const { flags } = await this.parse(Create);
-    const [op, { stagesView }] = await Promise.all([import('../../operations/create.js'), import('../../shared/progress.js')]);
+    const [op, { stagesView, watched }] = await Promise.all([import('../../operations/create.js'), import('../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
     const dryRun = flags['dry-run'];
     const view = stagesView({
@@ -51,27 +51,21 @@ export default class Create extends EcaCommand<CreateResult> {
         { label: 'Status', key: 'status', bold: true, whenSet: true },
       ],
     });
-    try {
-      const result = await op.createApp(
-        {
-          ...flags,
-          org,
-          apiVersion: flags['api-version'],
-          dryRun,
-          outputDir: flags['output-dir'],
-          keyDir: flags['key-dir'],
-          preauthorizeProfile: flags['preauthorize-profile'],
-          certValidityDays: flags['cert-validity-days'],
-        },
-        view.onProgress
-      );
-      view.stop();
-      this.render(result, org.name);
-      return result;
-    } catch (e) {
-      view.error();
-      throw e;
-    }
+    const result = await watched(view, (onProgress) => op.createApp(
+      {
+        ...flags,
+        org,
+        apiVersion: flags['api-version'],
+        dryRun,
+        outputDir: flags['output-dir'],
+        keyDir: flags['key-dir'],
+        preauthorizeProfile: flags['preauthorize-profile'],
+        certValidityDays: flags['cert-validity-days'],
+      },
+      onProgress
+    ));
+    this.render(result, org.name);
+    return result;
   }
 
   private render(r: CreateResult, org: string): void {

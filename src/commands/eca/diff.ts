@@ -31,26 +31,20 @@ export default class Diff extends EcaCommand<EcaDiffResult> {
 
   public async run(): Promise<EcaDiffResult> {
     const { flags } = await this.parse(Diff);
-    const [op, { stagesView }] = await Promise.all([import('../../operations/diff.js'), import('../../shared/progress.js')]);
+    const [op, { stagesView, watched }] = await Promise.all([import('../../operations/diff.js'), import('../../shared/progress.js')]);
     const sides = op.sidesOf({ sourceOrg: flags['source-org'], targetOrg: flags['target-org'], sourceDirs: flags['source-dir'], snapshots: flags.snapshot });
     const view = stagesView({
       stages: op.DIFF_STAGES,
       title: messages.getMessage('stages.title', [op.describeSide(sides.left), op.describeSide(sides.right)]),
       jsonEnabled: this.jsonEnabled(),
     });
-    try {
-      const result = await op.diffSides(
-        { ...sides, names: flags.name, mapping: flags.mapping, reportFile: flags['report-file'], apiVersion: flags['api-version'] },
-        view.onProgress
-      );
-      view.stop();
-      process.exitCode = EXIT_CODES.diff[op.diffOutcome(result)];
-      await this.render(result);
-      return result;
-    } catch (e) {
-      view.error();
-      throw e;
-    }
+    const result = await watched(view, (onProgress) => op.diffSides(
+      { ...sides, names: flags.name, mapping: flags.mapping, reportFile: flags['report-file'], apiVersion: flags['api-version'] },
+      onProgress
+    ));
+    process.exitCode = EXIT_CODES.diff[op.diffOutcome(result)];
+    await this.render(result);
+    return result;
   }
 
   private async render(r: EcaDiffResult): Promise<void> {

@@ -23,20 +23,13 @@ export default class Display extends EcaCommand<DisplayResult> {
 
   public async run(): Promise<DisplayResult> {
     const { flags } = await this.parse(Display);
-    const [op, { spinnerView }, { printKeyValues }] = await Promise.all([import('../../operations/display.js'), import('../../shared/progress.js'), import('../../shared/render.js')]);
+    const [op, { spinnerView, watched }, { printKeyValues }] = await Promise.all([import('../../operations/display.js'), import('../../shared/progress.js'), import('../../shared/render.js')]);
     const view = spinnerView(this.spinner, this.jsonEnabled(), (_stage, data) => messages.getMessage('spinner', [data?.app ?? '', data?.org ?? '']), {
       line: (t) => this.logToStderr(t),
     });
     // the sf convention for showing secrets on purpose
     const showSecrets = process.env.SF_TEMP_SHOW_SECRETS === 'true';
-    let result: DisplayResult;
-    try {
-      result = await op.displayApp({ org: this.orgRef(flags['target-org']), apiVersion: flags['api-version'], name: flags.name, showSecrets }, view.onProgress);
-    } catch (e) {
-      view.error();
-      throw e;
-    }
-    view.stop();
+    const result: DisplayResult = await watched(view, (onProgress) => op.displayApp({ org: this.orgRef(flags['target-org']), apiVersion: flags['api-version'], name: flags.name, showSecrets }, onProgress));
 
     this.styledHeader(`${result.kind === 'ExternalClientApp' ? 'External Client App' : 'Connected App'} ${result.name}`);
     for (const g of result.groups) {

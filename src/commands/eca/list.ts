@@ -23,16 +23,9 @@ export default class List extends EcaCommand<ListResult> {
 
   public async run(): Promise<ListResult> {
     const { flags } = await this.parse(List);
-    const [{ listApps }, { spinnerView }] = await Promise.all([import('../../operations/list.js'), import('../../shared/progress.js')]);
+    const [{ listApps }, { spinnerView, watched }] = await Promise.all([import('../../operations/list.js'), import('../../shared/progress.js')]);
     const view = spinnerView(this.spinner, this.jsonEnabled(), (_stage, data) => messages.getMessage('spinner', [data?.org ?? '']), { line: (t) => this.logToStderr(t) });
-    let result: ListResult;
-    try {
-      result = await listApps({ org: this.orgRef(flags['target-org']), apiVersion: flags['api-version'], connectedApps: !flags['no-connected-apps'] }, view.onProgress);
-    } catch (e) {
-      view.error();
-      throw e;
-    }
-    view.stop();
+    const result: ListResult = await watched(view, (onProgress) => listApps({ org: this.orgRef(flags['target-org']), apiVersion: flags['api-version'], connectedApps: !flags['no-connected-apps'] }, onProgress));
     await this.render(result, !flags['no-connected-apps']);
     return result;
   }

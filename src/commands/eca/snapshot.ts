@@ -26,7 +26,7 @@ export default class Snapshot extends EcaCommand<SnapshotResult> {
 
   public async run(): Promise<SnapshotResult> {
     const { flags } = await this.parse(Snapshot);
-    const [op, { stagesView }] = await Promise.all([import('../../operations/snapshot.js'), import('../../shared/progress.js')]);
+    const [op, { stagesView, watched }] = await Promise.all([import('../../operations/snapshot.js'), import('../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
     const view = stagesView({
       stages: op.SNAPSHOT_STAGES,
@@ -38,25 +38,19 @@ export default class Snapshot extends EcaCommand<SnapshotResult> {
         { label: 'Folder', key: 'folder' },
       ],
     });
-    try {
-      const result = await op.takeSnapshot(
-        {
-          org,
-          outputDir: flags['output-dir'],
-          includeCredentials: flags['include-credentials'],
-          passphraseStdin: flags['passphrase-stdin'],
-          allowSecretAccess: flags['allow-secret-access'],
-          apiVersion: flags['api-version'],
-        },
-        view.onProgress
-      );
-      view.stop();
-      this.render(result);
-      return result;
-    } catch (e) {
-      view.error();
-      throw e;
-    }
+    const result = await watched(view, (onProgress) => op.takeSnapshot(
+      {
+        org,
+        outputDir: flags['output-dir'],
+        includeCredentials: flags['include-credentials'],
+        passphraseStdin: flags['passphrase-stdin'],
+        allowSecretAccess: flags['allow-secret-access'],
+        apiVersion: flags['api-version'],
+      },
+      onProgress
+    ));
+    this.render(result);
+    return result;
   }
 
   private render(r: SnapshotResult): void {

@@ -34,7 +34,7 @@ export default class CertRotate extends EcaCommand<CertRotateResult> {
 
   public async run(): Promise<CertRotateResult> {
     const { flags } = await this.parse(CertRotate);
-    const [op, { stagesView }] = await Promise.all([import('../../../operations/certRotate.js'), import('../../../shared/progress.js')]);
+    const [op, { stagesView, watched }] = await Promise.all([import('../../../operations/certRotate.js'), import('../../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
     const view = stagesView({
       stages: op.certRotateStages({ dryRun: flags['dry-run'], certificate: flags.certificate }),
@@ -44,26 +44,20 @@ export default class CertRotate extends EcaCommand<CertRotateResult> {
         { label: 'Deploy ID', key: 'deployId' },
       ],
     });
-    try {
-      const result = await op.rotateCertificate(
-        {
-          ...flags,
-          org,
-          apiVersion: flags['api-version'],
-          certValidityDays: flags['cert-validity-days'],
-          dryRun: flags['dry-run'],
-          waitSeconds: flags.wait.seconds,
-          deployWaitSeconds: flags['deploy-wait'].seconds,
-        },
-        view.onProgress
-      );
-      view.stop();
-      this.render(result);
-      return result;
-    } catch (e) {
-      view.error();
-      throw e;
-    }
+    const result = await watched(view, (onProgress) => op.rotateCertificate(
+      {
+        ...flags,
+        org,
+        apiVersion: flags['api-version'],
+        certValidityDays: flags['cert-validity-days'],
+        dryRun: flags['dry-run'],
+        waitSeconds: flags.wait.seconds,
+        deployWaitSeconds: flags['deploy-wait'].seconds,
+      },
+      onProgress
+    ));
+    this.render(result);
+    return result;
   }
 
   private render(r: CertRotateResult): void {

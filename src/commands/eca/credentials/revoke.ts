@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { appCredentialsFlags } from '../../../shared/credentialsFlags.js';
+import { appCredentialsFlags, credentialsStageFields } from '../../../shared/credentialsFlags.js';
 import { EcaCommand, errorCodesHelp } from '../../../shared/ecaCommand.js';
 import type { RevokeResult } from '../../../operations/credentialsRevoke.js';
 
@@ -25,31 +25,22 @@ export default class Revoke extends EcaCommand<RevokeResult> {
 
   public async run(): Promise<RevokeResult> {
     const { flags } = await this.parse(Revoke);
-    const [op, { stagesView }] = await Promise.all([import('../../../operations/credentialsRevoke.js'), import('../../../shared/progress.js')]);
+    const [op, { stagesView, watched }] = await Promise.all([import('../../../operations/credentialsRevoke.js'), import('../../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
     const view = stagesView({
       stages: op.REVOKE_STAGES,
       title: messages.getMessage('stages.title', [flags.name, org.name]),
       jsonEnabled: this.jsonEnabled(),
-      fields: [
-        { label: 'Secret access', key: 'secretAccess' },
-        { label: 'Staged ID', key: 'stagedId' },
-      ],
+      fields: credentialsStageFields,
     });
-    try {
-      const result = await op.revokeCredentials({ ...flags, org, apiVersion: flags['api-version'] }, view.onProgress);
-      view.stop();
-      for (const w of result.warnings) this.warn(w);
-      if (result.credentials) {
-        const state = result.credentials.state === 'Active' ? 'pending' : result.credentials.state === 'Rotated' ? 'previous' : result.credentials.state.toLowerCase();
-        this.logSuccess(messages.getMessage('success', [state, result.app, result.org, result.credentials.consumerKey ?? '']));
-      }
-      if (result.consumerKey) this.log(messages.getMessage('current', [result.consumerKey]));
-      if (result.secretAccess.turnedOnForCommand) this.log(messages.getMessage('secretAccess'));
-      return result;
-    } catch (e) {
-      view.error();
-      throw e;
+    const result = await watched(view, (onProgress) => op.revokeCredentials({ ...flags, org, apiVersion: flags['api-version'] }, onProgress));
+    for (const w of result.warnings) this.warn(w);
+    if (result.credentials) {
+      const state = result.credentials.state === 'Active' ? 'pending' : result.credentials.state === 'Rotated' ? 'previous' : result.credentials.state.toLowerCase();
+      this.logSuccess(messages.getMessage('success', [state, result.app, result.org, result.credentials.consumerKey ?? '']));
     }
+    if (result.consumerKey) this.log(messages.getMessage('current', [result.consumerKey]));
+    if (result.secretAccess.turnedOnForCommand) this.log(messages.getMessage('secretAccess'));
+    return result;
   }
 }

@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { appCredentialsFlags } from '../../../shared/credentialsFlags.js';
+import { appCredentialsFlags, credentialsStageFields } from '../../../shared/credentialsFlags.js';
 import { EcaCommand, errorCodesHelp } from '../../../shared/ecaCommand.js';
 import { EXIT_CODES } from '../../../shared/exitCodes.js';
 import type { RotateResult } from '../../../operations/credentialsRotate.js';
@@ -29,27 +29,18 @@ export default class Rotate extends EcaCommand<RotateResult> {
 
   public async run(): Promise<RotateResult> {
     const { flags } = await this.parse(Rotate);
-    const [op, { stagesView }] = await Promise.all([import('../../../operations/credentialsRotate.js'), import('../../../shared/progress.js')]);
+    const [op, { stagesView, watched }] = await Promise.all([import('../../../operations/credentialsRotate.js'), import('../../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
     const view = stagesView({
       stages: op.rotateStages(flags),
       title: messages.getMessage(flags['dry-run'] ? 'stages.titleDryRun' : 'stages.title', [flags.name, org.name]),
       jsonEnabled: this.jsonEnabled(),
-      fields: [
-        { label: 'Secret access', key: 'secretAccess' },
-        { label: 'Staged ID', key: 'stagedId' },
-      ],
+      fields: credentialsStageFields,
     });
-    try {
-      const result = await op.rotateCredentials({ ...flags, org, apiVersion: flags['api-version'], waitSeconds: flags.wait.seconds }, view.onProgress);
-      view.stop();
-      this.render(result);
-      process.exitCode = EXIT_CODES.credentialsRotate[op.rotateOutcome(result)];
-      return result;
-    } catch (e) {
-      view.error();
-      throw e;
-    }
+    const result = await watched(view, (onProgress) => op.rotateCredentials({ ...flags, org, apiVersion: flags['api-version'], waitSeconds: flags.wait.seconds }, onProgress));
+    this.render(result);
+    process.exitCode = EXIT_CODES.credentialsRotate[op.rotateOutcome(result)];
+    return result;
   }
 
   private render(r: RotateResult): void {

@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { appCredentialsFlags, secretSinkFlags } from '../../../shared/credentialsFlags.js';
+import { appCredentialsFlags, secretSinkFlags, credentialsStageFields } from '../../../shared/credentialsFlags.js';
 import { EcaCommand, errorCodesHelp } from '../../../shared/ecaCommand.js';
 import type { StageResult } from '../../../operations/credentialsStage.js';
 
@@ -26,26 +26,17 @@ export default class Stage extends EcaCommand<StageResult> {
 
   public async run(): Promise<StageResult> {
     const { flags } = await this.parse(Stage);
-    const [op, { stagesView }] = await Promise.all([import('../../../operations/credentialsStage.js'), import('../../../shared/progress.js')]);
+    const [op, { stagesView, watched }] = await Promise.all([import('../../../operations/credentialsStage.js'), import('../../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
     const view = stagesView({
       stages: op.STAGE_STAGES,
       title: messages.getMessage('stages.title', [flags.name, org.name]),
       jsonEnabled: this.jsonEnabled(),
-      fields: [
-        { label: 'Secret access', key: 'secretAccess' },
-        { label: 'Staged ID', key: 'stagedId' },
-      ],
+      fields: credentialsStageFields,
     });
-    try {
-      const result = await op.stageCredentials({ ...flags, org, apiVersion: flags['api-version'] }, view.onProgress);
-      view.stop();
-      this.render(result);
-      return result;
-    } catch (e) {
-      view.error();
-      throw e;
-    }
+    const result = await watched(view, (onProgress) => op.stageCredentials({ ...flags, org, apiVersion: flags['api-version'] }, onProgress));
+    this.render(result);
+    return result;
   }
 
   private render(r: StageResult): void {

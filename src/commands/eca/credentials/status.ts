@@ -27,19 +27,13 @@ export default class Status extends EcaCommand<StatusResult> {
 
   public async run(): Promise<StatusResult> {
     const { flags } = await this.parse(Status);
-    const [op, { spinnerView }] = await Promise.all([import('../../../operations/credentialsStatus.js'), import('../../../shared/progress.js')]);
+    const [op, { spinnerView, watched }] = await Promise.all([import('../../../operations/credentialsStatus.js'), import('../../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
     const view = spinnerView(this.spinner, this.jsonEnabled(), () => messages.getMessage('spinner', [org.name]));
-    try {
-      const result = await op.credentialsStatus({ org, apiVersion: flags['api-version'], name: flags.name, all: flags.all ?? false, 'allow-secret-access': flags['allow-secret-access'] }, view.onProgress);
-      view.stop();
-      this.render(result);
-      process.exitCode = EXIT_CODES.credentialsStatus[op.statusOutcome(result)];
-      return result;
-    } catch (e) {
-      view.error();
-      throw e;
-    }
+    const result = await watched(view, (onProgress) => op.credentialsStatus({ org, apiVersion: flags['api-version'], name: flags.name, all: flags.all ?? false, 'allow-secret-access': flags['allow-secret-access'] }, onProgress));
+    this.render(result);
+    process.exitCode = EXIT_CODES.credentialsStatus[op.statusOutcome(result)];
+    return result;
   }
 
   private render(r: StatusResult): void {
