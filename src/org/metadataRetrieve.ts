@@ -59,6 +59,8 @@ export async function retrieveZip(conn: Connection, apiVersion: string, members:
   const request = { apiVersion: conn.getApiVersion(), singlePackage: true, unpackaged: retrieveManifest(members, apiVersion) };
   const { id } = await conn.metadata.retrieve(request as unknown as Parameters<Connection['metadata']['retrieve']>[0]);
   let failures = 0;
+  // the answer stays here, not in the polling client's JSON payload (it holds the zip as bytes)
+  let last: RetrieveStatus | undefined;
   const client = await PollingClient.create({
     frequency: Duration.milliseconds(poll.frequencyMs ?? 500),
     timeout: Duration.seconds(poll.timeoutSeconds ?? 600),
@@ -66,7 +68,8 @@ export async function retrieveZip(conn: Connection, apiVersion: string, members:
       try {
         const status = await checkRetrieveStatus(conn, id);
         failures = 0;
-        return { completed: status.done, payload: status };
+        last = status;
+        return { completed: status.done };
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e));
         const text = `${err.name} ${(err as { errorCode?: string }).errorCode ?? ''} ${err.message}`;
@@ -75,16 +78,16 @@ export async function retrieveZip(conn: Connection, apiVersion: string, members:
       }
     },
   });
-  let status: RetrieveStatus;
   try {
-    status = (await client.subscribe()) as RetrieveStatus;
+    await client.subscribe();
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     const wrapped = new SfError(`Metadata API request failed: ${err.message}`, 'MetadataTransferError', undefined, err);
     wrapped.setData({ id });
     throw wrapped;
   }
-  if (status.status !== 'Succeeded' || !status.zipFile) {
+  const status = last as RetrieveStatus;
+  if (status.status !== 'Succeeded' || !status.zip) {
     const problems = status.messages.map((m) => m.problem).join('; ');
     throw new Error(`retrieve ${status.id ?? id} ${status.status}${problems ? `: ${problems}` : ''}`);
   }
@@ -96,6 +99,6 @@ export async function retrieveZip(conn: Connection, apiVersion: string, members:
     namespacePrefix: p.namespacePrefix,
     manageableState: p.manageableState,
   }));
-  return { id, zip: Buffer.from(status.zipFile, 'base64'), fileProperties };
+  return { id, zip: status.zip, fileProperties };
 }
 
