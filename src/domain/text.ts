@@ -44,3 +44,12 @@ export function didYouMean(value: string, options: readonly string[]): string {
   const [best] = closeMatches(value, options, 1);
   return best === undefined ? '' : `; did you mean "${best}"?`;
 }
+
+/**
+ * Names for a sentence: all of them up to `limit`, else the first `limit` and how many more
+ * ("A, B, C, D, E and 494 more"), so a message stays readable and its length does not grow with
+ * the org.
+ */
+export function someNames(names: readonly string[], limit = 5): string {
+  return names.length <= limit ? names.join(', ') : `${names.slice(0, limit).join(', ')} and ${names.length - limit} more`;
+}

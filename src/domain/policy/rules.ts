@@ -12,6 +12,7 @@
  */
 import { isPlaceholder } from '../certificate.js';
 import { ECA_SCOPE_RENAMES, joinScopes } from '../scopes.js';
+import { someNames } from '../text.js';
 import {
   type AppComponent,
   type AppKind,
@@ -892,7 +893,7 @@ export const RULES: readonly Rule[] = [
       return [
         {
           setting: 'runAsUser',
-          message: `The run-as user${user ? ` ${user}` : ''} is also the run-as user of ${others.length === 1 ? others[0] : `${others.length} other apps (${others.join(', ')})`}.`,
+          message: `The run-as user${user ? ` ${user}` : ''} is also the run-as user of ${others.length === 1 ? others[0] : `${others.length} other apps (${someNames(others)})`}.`,
         },
       ];
     },

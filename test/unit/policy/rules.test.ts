@@ -316,6 +316,11 @@ describe('policy/rules: the catalogue', () => {
       const [two] = fires('run-as-user-shared', sharing(secureConnectedApp({ oauthConfig: { isClientCredentialEnabled: true, oauthClientCredentialUser: 'int@acme.example' } }), ['A', 'B (Connected App)']));
       expect(two.message).to.equal('The run-as user int@acme.example is also the run-as user of 2 other apps (A, B (Connected App)).');
     });
+    it('names five of many others and counts the rest, so the message does not grow with the org', () => {
+      const others = Array.from({ length: 499 }, (_, i) => `App_${i}`);
+      const [many] = fires('run-as-user-shared', sharing(secureEca(cc), others));
+      expect(many.message).to.equal('The run-as user int@acme.example is also the run-as user of 499 other apps (App_0, App_1, App_2, App_3, App_4 and 494 more).');
+    });
     it('is quiet when no other app shares the user, without the org fact (source), and when the flow is off', () => {
       quiet('run-as-user-shared', sharing(secureEca(cc), []));
       quiet('run-as-user-shared', secureEca(cc));
