@@ -4,6 +4,7 @@
  * whatever the number of apps.
  */
 import { type InstalledEca, type OrgApps, readInstalledEcas, readOrgApps } from '../org/apps.js';
+import { readEcaRecords } from '../org/ecaRecords.js';
 import { openSession, type OrgRef } from '../org/session.js';
 import { readConnectedApp, readEca } from '../domain/app/index.js';
 import { flowNames, formatRefreshTokenPolicy } from '../domain/summary.js';
@@ -38,8 +39,11 @@ export async function listApps(input: ListInput, onProgress?: OnProgress): Promi
   const progress = progressTo(onProgress);
   const s = await openSession(input.org, { apiVersion: input.apiVersion });
   progress({ stage: 'Reading', data: { org: s.name } });
+  // the ECA records do not wait for the retrieve; its failure is still the one said first
+  const records = readEcaRecords(s.access);
+  records.catch(() => undefined);
   const apps = await readOrgApps(s.access, s.version, { connectedApps: input.connectedApps });
-  const installed = await readInstalledEcas(s.access, new Set(apps.ecas.map((e) => e.name)));
+  const installed = await readInstalledEcas(s.access, new Set(apps.ecas.map((e) => e.name)), await records);
   return { org: s.name, username: s.username, orgId: s.orgId, apps: appRows(apps, installed) };
 }
 

@@ -24,7 +24,11 @@ function addAlias(home: string, alias: string, username: string): void {
 
 /** A port that answers every connection with something that is not TLS ("fetch failed", no retries). */
 export async function notHttpsServer(): Promise<Server> {
-  const server = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+  const server = createServer((socket) => {
+    // a client that gives up (several requests in flight when the command ends) resets its socket
+    socket.on('error', () => undefined);
+    socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
 }

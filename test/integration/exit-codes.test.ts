@@ -53,7 +53,11 @@ async function closedPort(): Promise<number> {
 
 /** A port that answers every connection with something that is not TLS, then hangs up. */
 async function notHttpsPort(): Promise<{ port: number; close: () => void }> {
-  const server = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+  const server = createServer((socket) => {
+    // a client that gives up (several requests in flight when the command ends) resets its socket
+    socket.on('error', () => undefined);
+    socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as { port: number }).port, close: () => server.close() };
 }

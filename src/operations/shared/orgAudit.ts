@@ -90,13 +90,8 @@ function runAsFacts(runAs: ReadonlyMap<string, RunAsFacts>, username: string | u
 
 /** One org's apps with the facts the rules need; `name` is the org as the user named it. */
 export async function readOrgAudit(s: Session, name: string): Promise<OrgAudit> {
-  const apps = await readOrgApps(s.access, s.version, { settings: true });
-  const runAsNames = [
-    ...apps.ecas.map((e) => e.parts.oauthPolicies?.values.clientCredentialsFlowUser),
-    ...apps.connectedApps.map((c) => c.values.oauthConfig?.oauthClientCredentialUser),
-  ].filter((u): u is string => typeof u === 'string');
-  const [runAs, usage, ecaRecords, runtimeConnectedApps] = await Promise.all([
-    readRunAsUsers(s.access, runAsNames),
+  // the queries that do not need the retrieve go out beside it; its failure is still the one said first
+  const beside = Promise.all([
     // without usage facts the usage rule does not judge the app (never a pass)
     readTokenUsage(s.access).catch(() => undefined),
     // one query of the ECA records feeds the installed apps and every app's secret age;
@@ -104,6 +99,13 @@ export async function readOrgAudit(s: Session, name: string): Promise<OrgAudit> 
     s.version >= MIN_ECA_API_VERSION ? readEcaRecords(s.access) : Promise.resolve<EcaRecord[]>([]),
     readConnectedApplicationNames(s.access),
   ]);
+  beside.catch(() => undefined);
+  const apps = await readOrgApps(s.access, s.version, { settings: true });
+  const runAsNames = [
+    ...apps.ecas.map((e) => e.parts.oauthPolicies?.values.clientCredentialsFlowUser),
+    ...apps.connectedApps.map((c) => c.values.oauthConfig?.oauthClientCredentialUser),
+  ].filter((u): u is string => typeof u === 'string');
+  const [runAs, [usage, ecaRecords, runtimeConnectedApps]] = await Promise.all([readRunAsUsers(s.access, runAsNames), beside]);
   const installedEcas: InstalledEca[] = await readInstalledEcas(s.access, new Set(apps.ecas.map((e) => e.name)), ecaRecords);
   const secretAge = secretAgeFacts(ecaRecords);
   const settings = apps.settings ?? {};
