@@ -40,6 +40,10 @@ export type OrgReadBenchOptions = {
   apps: number;
   /** the same number of apps as components, written as a source project for the local check */
   local: OrgSeed['components'];
+  /** the org's own apps as components: the source folder `sf eca diff --source-dir` compares with it */
+  orgApps: OrgSeed['components'];
+  /** a small org of the same apps (b10), for growth per app: peak RSS at N apps less peak RSS there */
+  small?: { alias: string; apps: number; orgApps: OrgSeed['components']; local: OrgSeed['components'] };
   latencyMs: number;
 };
 
@@ -64,7 +68,7 @@ function installPlugin(): string {
 }
 
 /** A CLI home where `sf` has the plugin (installed as a user plugin, or linked) and a login to the org. */
-function sfHome(sim: Simulator, alias: string, pluginDir: string): { home: string; env: NodeJS.ProcessEnv } {
+function sfHome(sim: Simulator, aliases: readonly string[], pluginDir: string): { home: string; env: NodeJS.ProcessEnv } {
   const home = mkdtempSync(join(tmpdir(), 'eca-bench-sf-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -89,7 +93,7 @@ function sfHome(sim: Simulator, alias: string, pluginDir: string): { home: strin
   const entry = PLUGIN === 'link' ? { name: 'plugin-eca', root: ROOT, type: 'link' } : { name: 'plugin-eca', type: 'user', tag: `file:${pluginDir}` };
   writeFileSync(join(data, 'package.json'), JSON.stringify({ name: '@salesforce/cli', private: true, dependencies: PLUGIN === 'link' ? {} : { 'plugin-eca': `file:${pluginDir}` }, oclif: { schema: 1, plugins: [entry] } }, null, 2));
   if (PLUGIN !== 'link') symlinkSync(pluginDir, join(data, 'node_modules', 'plugin-eca'), 'dir');
-  writeAuthFiles({ dir: home, env: {} }, sim, alias);
+  for (const alias of aliases) writeAuthFiles({ dir: home, env: {} }, sim, alias);
   return { home, env };
 }
 
@@ -170,21 +174,50 @@ export function profileTop(dir: string, n = 12): string[] {
   return [`  profile ${(all / 1000).toFixed(0)} ms`, '  self time:', ...top(self), '  total time:', ...top(total)];
 }
 
+/** A Salesforce DX project holding these components in source format. */
+function writeSourceProject(dir: string, components: OrgSeed['components']): void {
+  writeFileSync(join(dir, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' }));
+  for (const c of components ?? []) {
+    const kind = componentByType(c.type);
+    if (!kind) continue;
+    const file = join(dir, 'force-app', 'main', 'default', sourceFilePath(kind, c.fullName));
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, serializeMetadataXml(c.type, c.values));
+  }
+}
+
+/** One of our commands in the comparison: its arguments for an org (and the folders made for it), its accepted exits. */
+type Ours = { name: string; args: (alias: string, dirs: Dirs) => string[]; ok: number[] };
+type Dirs = { home: string; diffProject: string };
+
+const OURS: Ours[] = [
+  { name: 'sf eca list --json', args: (a) => ['eca', 'list', '-o', a, '--json'], ok: [0] },
+  { name: 'sf eca policy check -o --json', args: (a) => ['eca', 'policy', 'check', '-o', a, '--fail-on', 'none', '--json'], ok: [0] },
+  { name: 'sf eca report -o --format json', args: (a, d) => ['eca', 'report', '-o', a, '--format', 'json', '--output-file', join(d.home, `report-${a}.json`), '--json'], ok: [0] },
+  // a pipeline's drift gate: the repository's apps against the org's (exit 1 when they differ)
+  { name: 'sf eca diff --source-dir -o --json', args: (a, d) => ['eca', 'diff', '--source-dir', join(d.diffProject, 'force-app'), '-o', a, '--json'], ok: [0, 1] },
+];
+
 export async function orgReadBench(o: OrgReadBenchOptions): Promise<void> {
   const pluginDir = PLUGIN === 'link' ? ROOT : installPlugin();
-  const { home, env } = sfHome(o.sim, o.alias, pluginDir);
+  const { home, env } = sfHome(o.sim, [o.alias, ...(o.small ? [o.small.alias] : [])], pluginDir);
   const project = mkdtempSync(join(tmpdir(), 'eca-bench-local-'));
+  const smallProject = mkdtempSync(join(tmpdir(), 'eca-bench-local-small-'));
+  const diffProjects = { [o.alias]: mkdtempSync(join(tmpdir(), 'eca-bench-diff-')), ...(o.small ? { [o.small.alias]: mkdtempSync(join(tmpdir(), 'eca-bench-diff-small-')) } : {}) };
   try {
     const types = [...ECA_COMPONENTS.map((c) => c.type).filter((t) => (typeSpec(t)?.since ?? Infinity) <= 66), CONNECTED_APP.type];
+    writeSourceProject(diffProjects[o.alias], o.orgApps);
+    if (o.small) writeSourceProject(diffProjects[o.small.alias], o.small.orgApps);
     const target = join(home, 'retrieved');
-    const official = ['project', 'retrieve', 'start', '-m', ...types, '--target-metadata-dir', target, '-o', o.alias, '--json'];
-    const list = ['eca', 'list', '-o', o.alias, '--json'];
-    const policy = ['eca', 'policy', 'check', '-o', o.alias, '--fail-on', 'none', '--json'];
-    const runOfficial = async (profileDir?: string): Promise<Run> => {
+    const official = (alias: string): string[] => ['project', 'retrieve', 'start', '-m', ...types, '--target-metadata-dir', target, '-o', alias, '--json'];
+    const runOfficial = async (alias = o.alias, profileDir?: string): Promise<Run> => {
       rmSync(target, { recursive: true, force: true });
-      return check(await sf(official, env, home, profileDir), 'sf project retrieve start');
+      return check(await sf(official(alias), env, home, profileDir), 'sf project retrieve start');
     };
-    const runOurs = async (args: string[], profileDir?: string): Promise<Run> => check(await sf(args, env, home, profileDir), `sf ${args.join(' ')}`);
+    const runOurs = async (c: Ours, alias = o.alias, profileDir?: string): Promise<Run> => {
+      const args = c.args(alias, { home, diffProject: diffProjects[alias] });
+      return check(await sf(args, env, home, profileDir), `sf ${args.join(' ')}`, c.ok);
+    };
 
     // start-up baseline for memory growth, and the warm-up of oclif's caches
     const help: Series = { runs: [] };
@@ -196,36 +229,41 @@ export async function orgReadBench(o: OrgReadBenchOptions): Promise<void> {
 
     o.sim.faults.set({ latencyMs: o.latencyMs });
     await runOfficial();
-    o.sim.resetLog();
-    const listed = await runOurs(list);
-    const listRequests = o.sim.count();
-    const found = (JSON.parse(listed.stdout) as { result: { apps: unknown[] } }).result.apps.length;
-    if (found < o.apps) throw new Error(`sf eca list found ${found} apps in ${o.alias}, expected ${o.apps}`);
-    await runOurs(policy);
-    const byName = { official: { runs: [] } as Series, list: { runs: [] } as Series, policy: { runs: [] } as Series };
+    const requests: number[] = [];
+    for (const c of OURS) {
+      o.sim.resetLog();
+      const run = await runOurs(c);
+      requests.push(o.sim.count());
+      if (c === OURS[0]) {
+        const found = (JSON.parse(run.stdout) as { result: { apps: unknown[] } }).result.apps.length;
+        if (found < o.apps) throw new Error(`sf eca list found ${found} apps in ${o.alias}, expected ${o.apps}`);
+      }
+    }
+    const official1: Series = { runs: [] };
+    const ours: Series[] = OURS.map(() => ({ runs: [] }));
     for (let i = 0; i < ROUNDS; i++) {
       // alternate who goes first, so neither always runs on a warmer or cooler machine
-      if (i % 2 === 0) {
-        byName.official.runs.push(await runOfficial());
-        byName.list.runs.push(await runOurs(list));
-        byName.policy.runs.push(await runOurs(policy));
-      } else {
-        byName.policy.runs.push(await runOurs(policy));
-        byName.list.runs.push(await runOurs(list));
-        byName.official.runs.push(await runOfficial());
+      const order = i % 2 === 0 ? [-1, ...OURS.keys()] : [...[...OURS.keys()].reverse(), -1];
+      for (const k of order) {
+        if (k < 0) official1.runs.push(await runOfficial());
+        else ours[k].runs.push(await runOurs(OURS[k]));
+      }
+    }
+    // the same commands on the small org: peak RSS per app (fewer rounds: memory is steady)
+    const smallRounds = Math.min(ROUNDS, 3);
+    const smallOfficial: Series = { runs: [] };
+    const smallOurs: Series[] = OURS.map(() => ({ runs: [] }));
+    if (o.small) {
+      for (let i = 0; i < smallRounds; i++) {
+        smallOfficial.runs.push(await runOfficial(o.small.alias));
+        for (const [k, c] of OURS.entries()) smallOurs[k].runs.push(await runOurs(c, o.small.alias));
       }
     }
     o.sim.faults.set({});
 
     // the local check: the same number of apps as source files
-    writeFileSync(join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' }));
-    for (const c of o.local ?? []) {
-      const kind = componentByType(c.type);
-      if (!kind) continue;
-      const file = join(project, 'force-app', 'main', 'default', sourceFilePath(kind, c.fullName));
-      mkdirSync(join(file, '..'), { recursive: true });
-      writeFileSync(file, serializeMetadataXml(c.type, c.values));
-    }
+    writeSourceProject(project, o.local);
+    if (o.small) writeSourceProject(smallProject, o.small.local);
     const localCheck = ['eca', 'policy', 'check', '--source-dir', 'force-app', '--fail-on', 'none', '--json'];
     let outputs = 0;
     const runConvert = async (profileDir?: string): Promise<Run> => {
@@ -234,10 +272,10 @@ export async function orgReadBench(o: OrgReadBenchOptions): Promise<void> {
       const convert = ['project', 'convert', 'source', '--source-dir', 'force-app', '--output-dir', `mdapi-${++outputs}`, '--json'];
       return check(await sf(convert, env, project, profileDir), 'sf project convert source');
     };
-    const runLocal = async (profileDir?: string): Promise<Run> => check(await sf(localCheck, env, project, profileDir), 'sf eca policy check --source-dir');
+    const runLocal = async (dir = project, profileDir?: string): Promise<Run> => check(await sf(localCheck, env, dir, profileDir), 'sf eca policy check --source-dir');
     await runConvert();
     await runLocal();
-    const local = { convert: { runs: [] } as Series, check: { runs: [] } as Series };
+    const local = { convert: { runs: [] } as Series, check: { runs: [] } as Series, small: { runs: [] } as Series };
     for (let i = 0; i < ROUNDS; i++) {
       if (i % 2 === 0) {
         local.convert.runs.push(await runConvert());
@@ -247,40 +285,54 @@ export async function orgReadBench(o: OrgReadBenchOptions): Promise<void> {
         local.convert.runs.push(await runConvert());
       }
     }
+    if (o.small) for (let i = 0; i < smallRounds; i++) local.small.runs.push(await runLocal(smallProject));
 
     const h = summary(help);
-    const s = { official: summary(byName.official), list: summary(byName.list), policy: summary(byName.policy), convert: summary(local.convert), check: summary(local.check) };
+    const off = summary(official1);
     const pluginNote = PLUGIN === 'link' ? 'plugin linked (tsx)' : 'plugin installed (npm ci --omit=dev)';
     table(
       `Side by side: reading an org of ${o.apps} apps, ${o.latencyMs} ms latency (${pluginNote}; medians of ${ROUNDS} rounds)`,
       ['command', 'wall time', 'CPU', 'peak RSS', 'wall ratio (range)', 'CPU ratio (range)', 'goal'],
       [
-        [`sf project retrieve start -m <${types.length} types> --target-metadata-dir`, secs(s.official.wall), secs(s.official.cpu), mb(s.official.rss), '1.00', '1.00', ''],
-        [`sf eca list --json (${listRequests} requests)`, secs(s.list.wall), secs(s.list.cpu), mb(s.list.rss), ratio(byName.list, byName.official, 'wallMs'), ratio(byName.list, byName.official, 'cpuMs'), '≤ 1.00'],
-        ['sf eca policy check -o --json', secs(s.policy.wall), secs(s.policy.cpu), mb(s.policy.rss), ratio(byName.policy, byName.official, 'wallMs'), ratio(byName.policy, byName.official, 'cpuMs'), '≤ 1.00'],
+        [`sf project retrieve start -m <${types.length} types> --target-metadata-dir`, secs(off.wall), secs(off.cpu), mb(off.rss), '1.00', '1.00', ''],
+        ...OURS.map((c, k) => {
+          const x = summary(ours[k]);
+          return [`${c.name} (${requests[k]} requests)`, secs(x.wall), secs(x.cpu), mb(x.rss), ratio(ours[k], official1, 'wallMs'), ratio(ours[k], official1, 'cpuMs'), '≤ 1.00'];
+        }),
       ]
     );
+    const lc = { convert: summary(local.convert), check: summary(local.check) };
     table(`Side by side: local check of ${o.apps} apps (${(o.local ?? []).length} files; medians of ${ROUNDS} rounds)`, ['command', 'wall time', 'CPU', 'peak RSS', 'wall ratio (range)', 'CPU ratio (range)', 'goal'], [
-      ['sf project convert source (same files)', secs(s.convert.wall), secs(s.convert.cpu), mb(s.convert.rss), '1.00', '1.00', ''],
-      ['sf eca policy check --source-dir --json', secs(s.check.wall), secs(s.check.cpu), mb(s.check.rss), ratio(local.check, local.convert, 'wallMs'), ratio(local.check, local.convert, 'cpuMs'), '≤ 0.30'],
+      ['sf project convert source (same files)', secs(lc.convert.wall), secs(lc.convert.cpu), mb(lc.convert.rss), '1.00', '1.00', ''],
+      ['sf eca policy check --source-dir --json', secs(lc.check.wall), secs(lc.check.cpu), mb(lc.check.rss), ratio(local.check, local.convert, 'wallMs'), ratio(local.check, local.convert, 'cpuMs'), '≤ 0.30'],
     ]);
-    const per = (rss: number): string => mb(((rss - h.rss) * 1000) / o.apps);
+
+    // memory: growth per 1,000 apps, as the slope between the small org and the large one, and over --help
     const oh = summary(officialHelp);
-    table(`Peak RSS growth over \`sf eca list --help\` (${mb(h.rss)}), per 1,000 apps`, ['command', 'peak RSS', 'growth per 1,000 apps', 'goal'], [
-      [`sf project retrieve start, for comparison (over its own --help, ${mb(oh.rss)})`, mb(s.official.rss), mb(((s.official.rss - oh.rss) * 1000) / o.apps), ''],
-      ['sf eca list', mb(s.list.rss), per(s.list.rss), '≤ 30 MB'],
-      ['sf eca policy check -o', mb(s.policy.rss), per(s.policy.rss), '≤ 30 MB'],
-      ['sf eca policy check --source-dir', mb(s.check.rss), per(s.check.rss), '≤ 30 MB'],
-    ]);
+    const perThousand = (big: number, small: number, n: number): string => mb(((big - small) * 1000) / n);
+    const smallN = o.small ? o.small.apps : 0;
+    const rows: Array<Array<string | number>> = [];
+    const row = (name: string, big: Series, small: Series | undefined, baseline: number, goal: string): void => {
+      const b = summary(big).rss;
+      const sm = small && small.runs.length ? summary(small).rss : undefined;
+      rows.push([name, sm === undefined ? '' : mb(sm), mb(b), sm === undefined ? '' : perThousand(b, sm, o.apps - smallN), perThousand(b, baseline, o.apps), goal]);
+    };
+    row('sf project retrieve start, for comparison (over its own --help)', official1, smallOfficial, oh.rss, '');
+    OURS.forEach((c, k) => row(c.name.replace(/ --json$/, ''), ours[k], smallOurs[k], h.rss, '≤ 30 MB'));
+    row('sf eca policy check --source-dir', local.check, local.small, h.rss, '≤ 30 MB');
+    table(
+      `Peak RSS growth per 1,000 apps: between ${smallN} and ${o.apps} apps, and over \`sf eca list --help\` (${mb(h.rss)}; the official retrieve over its own --help, ${mb(oh.rss)})`,
+      ['command', `peak RSS, ${smallN} apps`, `peak RSS, ${o.apps} apps`, `growth per 1,000 apps (${smallN} → ${o.apps})`, 'growth over --help, per 1,000 apps', 'goal'],
+      rows
+    );
 
     if (PROFILE_DIR) {
       o.sim.faults.set({ latencyMs: o.latencyMs });
       const runs: Array<[string, (dir: string) => Promise<Run>]> = [
-        ['sf project retrieve start', runOfficial],
-        ['sf eca list', (d) => runOurs(list, d)],
-        ['sf eca policy check -o', (d) => runOurs(policy, d)],
+        ['sf project retrieve start', (d) => runOfficial(o.alias, d)],
+        ...OURS.map((c): [string, (dir: string) => Promise<Run>] => [c.name, (d) => runOurs(c, o.alias, d)]),
         ['sf project convert source', runConvert],
-        ['sf eca policy check --source-dir', runLocal],
+        ['sf eca policy check --source-dir', (d) => runLocal(project, d)],
       ];
       for (const [what, run] of runs) {
         const dir = join(PROFILE_DIR, what.replace(/\W+/g, '-'));
@@ -293,8 +345,7 @@ export async function orgReadBench(o: OrgReadBenchOptions): Promise<void> {
     }
   } finally {
     o.sim.faults.set({});
-    rmSync(project, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
+    for (const dir of [project, smallProject, ...Object.values(diffProjects), home]) rmSync(dir, { recursive: true, force: true });
     if (pluginDir !== ROOT) rmSync(pluginDir, { recursive: true, force: true });
   }
 }

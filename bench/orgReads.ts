@@ -44,7 +44,16 @@ export async function orgReads(options: { latencyMs: number; sizes: number[] }):
     table('sf eca policy check --target-org (org with N apps)', ['apps', 'requests', 'retrieve', 'queries', 'wall time', 'peak RSS', 'exit'], checkRows);
     // side by side with the official CLI in the same run (issue 17): bench/orgRead.ts
     const n = Math.max(...sizes);
-    await orgReadBench({ sim, alias: `b${n}`, apps: n, local: apps(n, 'Local'), latencyMs });
+    const m = Math.min(...sizes);
+    await orgReadBench({
+      sim,
+      alias: `b${n}`,
+      apps: n,
+      local: apps(n, 'Local'),
+      orgApps: apps(n, 'Bench'),
+      ...(m < n ? { small: { alias: `b${m}`, apps: m, local: apps(m, 'Local'), orgApps: apps(m, 'Bench') } } : {}),
+      latencyMs,
+    });
   } finally {
     restore();
     sim.faults.set({});
