@@ -8,9 +8,11 @@
  * file), every view writes at most one plain line per stage to stderr and nothing else: no
  * spinner frames, no MultiStageOutput redraws, no progress bar, no ANSI codes.
  *
- * Import lazily (inside run()): MultiStageOutput loads ink.
+ * Import lazily (inside run()). MultiStageOutput is loaded only when a terminal will draw it: it
+ * brings ink and react, about 0.5 s of CPU and 50 MB to load (`node -e "import(...)"` on this
+ * machine), which `--json` and a pipeline's log never use.
  */
-import { MultiStageOutput } from '@oclif/multi-stage-output';
+import type { MultiStageOutput } from '@oclif/multi-stage-output';
 import type { Progress, Spinner } from '@salesforce/sf-plugins-core';
 import type { OnProgress, ProgressData, ProgressEvent } from './progressEvents.js';
 
@@ -72,11 +74,27 @@ export async function watched<T>(view: ProgressView, work: (onProgress: OnProgre
   }
 }
 
+type StagesClass = typeof MultiStageOutput;
+
 /** Work in stages, with values shown under them (a deploy id, a status, the current target). */
-export function stagesView(o: StagesOptions): ProgressView {
+export async function stagesView(o: StagesOptions): Promise<ProgressView> {
+  return (await stagesViewMaker(o))(o);
+}
+
+/**
+ * For a stages view made later and synchronously (when the first stage comes): loads now what a
+ * terminal will need to draw it, and nothing under --json or outside a terminal.
+ */
+export async function stagesViewMaker(o: Pick<StagesOptions, 'jsonEnabled' | 'interactive'>): Promise<(o: StagesOptions) => ProgressView> {
+  const draws = !o.jsonEnabled && (o.interactive ?? isInteractive());
+  const Stages = draws ? (await import('@oclif/multi-stage-output')).MultiStageOutput : undefined;
+  return (options) => makeStagesView(options, Stages);
+}
+
+function makeStagesView(o: StagesOptions, Stages: StagesClass | undefined): ProgressView {
   if (o.jsonEnabled) return quiet;
-  if (!(o.interactive ?? isInteractive())) return plainStagesView(o);
-  const mso = new MultiStageOutput<Record<string, string | undefined>>({
+  if (!(o.interactive ?? isInteractive()) || !Stages) return plainStagesView(o);
+  const mso = new Stages<Record<string, string | undefined>>({
     stages: [...o.stages],
     title: o.title,
     jsonEnabled: o.jsonEnabled,

@@ -17,6 +17,16 @@ const loaded = (args: string[]): string[] => {
 };
 const STATIC_HELP = join(ROOT, 'scripts', 'static-help.mjs');
 
+/**
+ * Modules of the terminal's stages view a run loads: MultiStageOutput and its own copies of ink and
+ * react (sf-plugins-core loads another ink for its tables in every command; that one is not ours to skip).
+ */
+const DRAWING = 'data:text/javascript,import{registerHooks}from"node:module";registerHooks({load(u,c,n){if(u.includes("/@oclif/multi-stage-output/"))process.stderr.write("DRAWS "+u+"\\n");return n(u,c)}})';
+const drawing = (args: string[]): { modules: string[]; status: number | null } => {
+  const r = spawnSync(process.execPath, ['--import', DRAWING, BIN, ...args], { encoding: 'utf8', env: { ...process.env, SF_DISABLE_TELEMETRY: 'true' } });
+  return { modules: [...r.stderr.matchAll(/^DRAWS (.*)$/gm)].map((m) => m[1]), status: r.status };
+};
+
 describe('--help from the manifest', () => {
   const commands = Object.keys((JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> }).commands);
 
@@ -27,6 +37,24 @@ describe('--help from the manifest', () => {
 
   it('imports the command once it runs (the hook sees it): -o with an unknown alias', () => {
     expect(loaded(['eca', 'list', '-o', 'no-such-org-alias'])).to.have.length(1).and.satisfy((l: string[]) => l[0].endsWith('/lib/commands/eca/list.js'));
+  });
+
+  it('a command under --json or in a pipe loads no MultiStageOutput (with its own ink and react): only a terminal draws stages', () => {
+    // the hook does see them: the stages view of a terminal loads MultiStageOutput
+    const probe = spawnSync(process.execPath, ['--import', DRAWING, '-e', 'import("@oclif/multi-stage-output")'], { encoding: 'utf8', cwd: ROOT });
+    expect(probe.stderr).to.match(/^DRAWS .*multi-stage-output/m);
+    // list (a spinner), diff (stages) and policy check, refused or failing early, with and without --json, stdout a pipe
+    for (const args of [
+      ['eca', 'list', '-o', 'no-such-org-alias', '--json'],
+      ['eca', 'list', '-o', 'no-such-org-alias'],
+      ['eca', 'diff', '--source-dir', 'no-such-dir-a', '--source-dir', 'no-such-dir-b', '--json'],
+      ['eca', 'diff', '--source-dir', 'no-such-dir-a', '--source-dir', 'no-such-dir-b'],
+      ['eca', 'policy', 'check', '-o', 'no-such-org-alias', '--json'],
+    ]) {
+      const run = drawing(args);
+      expect(run.status, args.join(' ')).to.not.equal(0);
+      expect(run.modules, args.join(' ')).to.deep.equal([]);
+    }
   });
 
   it('the built manifest marks no command as dynamic help (static-help --check)', () => {

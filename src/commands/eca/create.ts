@@ -42,7 +42,7 @@ export default class Create extends EcaCommand<CreateResult> {
     const [op, { stagesView, watched }] = await Promise.all([import('../../operations/create.js'), import('../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
     const dryRun = flags['dry-run'];
-    const view = stagesView({
+    const view = await stagesView({
       stages: op.createStages({ dryRun, template: flags.template, username: flags.username, certificate: flags.certificate, permissionSets: flags['permission-sets'] }),
       title: stagesTitle({ name: flags.name, dryRun, update: flags.update }, org.name),
       jsonEnabled: this.jsonEnabled(),

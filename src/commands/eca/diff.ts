@@ -33,7 +33,7 @@ export default class Diff extends EcaCommand<EcaDiffResult> {
     const { flags } = await this.parse(Diff);
     const [op, { stagesView, watched }] = await Promise.all([import('../../operations/diff.js'), import('../../shared/progress.js')]);
     const sides = op.sidesOf({ sourceOrg: flags['source-org'], targetOrg: flags['target-org'], sourceDirs: flags['source-dir'], snapshots: flags.snapshot });
-    const view = stagesView({
+    const view = await stagesView({
       stages: op.DIFF_STAGES,
       title: messages.getMessage('stages.title', [op.describeSide(sides.left), op.describeSide(sides.right)]),
       jsonEnabled: this.jsonEnabled(),

@@ -36,7 +36,7 @@ export default class Migrate extends EcaCommand<MigrateResult> {
   public async run(): Promise<MigrateResult> {
     const { flags } = await this.parse(Migrate);
     const [op, { stagesView }] = await Promise.all([import('../../operations/migrate.js'), import('../../shared/progress.js')]);
-    const view = stagesView({
+    const view = await stagesView({
       stages: op.MIGRATE_STAGES,
       title: messages.getMessage(flags['dry-run'] ? 'stages.titleDryRun' : 'stages.title', [flags['source-org'], flags['target-org'].join(', ')]),
       jsonEnabled: this.jsonEnabled(),

@@ -33,18 +33,20 @@ export default class Report extends EcaCommand<ReportResult> {
 
   public async run(): Promise<ReportResult> {
     const { flags } = await this.parse(Report);
-    const [op, { stagesView }] = await Promise.all([import('../../operations/report.js'), import('../../shared/progress.js')]);
+    const [op, { stagesViewMaker }] = await Promise.all([import('../../operations/report.js'), import('../../shared/progress.js')]);
     // without --target-org or --all-orgs: the default org, as every org command
     const orgs = flags['target-org'] ?? (flags['all-orgs'] ? undefined : [this.typedOrgName()].filter((o): o is string => o !== undefined));
     // the stages show once the orgs are read: input refused before then shows no failed stage
+    // quiet when standard output is not a terminal (a pipeline, a file): ink re-renders the
+    // stages on timers, which a log gains nothing from and which slows the reads
+    const jsonEnabled = this.jsonEnabled() || !process.stdout.isTTY;
+    const stagesView = await stagesViewMaker({ jsonEnabled });
     let view: ReturnType<typeof stagesView> | undefined;
     const onProgress: OnProgress = (e) => {
       view ??= stagesView({
         stages: op.REPORT_STAGES,
         title: messages.getMessage('stages.title', [flags['all-orgs'] ? 'every org' : (orgs ?? []).join(', ')]),
-        // quiet when standard output is not a terminal (a pipeline, a file): ink re-renders the
-        // stages on timers, which a log gains nothing from and which slows the reads
-        jsonEnabled: this.jsonEnabled() || !process.stdout.isTTY,
+        jsonEnabled,
         fields: [{ label: 'Orgs read', key: 'orgs' }],
       });
       view.onProgress(e);

@@ -31,7 +31,7 @@ export default class Restore extends EcaCommand<RestoreResult> {
   public async run(): Promise<RestoreResult> {
     const { flags } = await this.parse(Restore);
     const [op, { stagesView }] = await Promise.all([import('../../operations/restore.js'), import('../../shared/progress.js')]);
-    const view = stagesView({
+    const view = await stagesView({
       stages: op.RESTORE_STAGES,
       title: messages.getMessage(flags['dry-run'] ? 'stages.titleDryRun' : 'stages.title', [flags.snapshot, flags['target-org']]),
       jsonEnabled: this.jsonEnabled(),

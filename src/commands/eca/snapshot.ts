@@ -28,7 +28,7 @@ export default class Snapshot extends EcaCommand<SnapshotResult> {
     const { flags } = await this.parse(Snapshot);
     const [op, { stagesView, watched }] = await Promise.all([import('../../operations/snapshot.js'), import('../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
-    const view = stagesView({
+    const view = await stagesView({
       stages: op.SNAPSHOT_STAGES,
       title: messages.getMessage('stages.title', [org.name]),
       jsonEnabled: this.jsonEnabled(),

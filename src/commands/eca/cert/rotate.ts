@@ -36,7 +36,7 @@ export default class CertRotate extends EcaCommand<CertRotateResult> {
     const { flags } = await this.parse(CertRotate);
     const [op, { stagesView, watched }] = await Promise.all([import('../../../operations/certRotate.js'), import('../../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
-    const view = stagesView({
+    const view = await stagesView({
       stages: op.certRotateStages({ dryRun: flags['dry-run'], certificate: flags.certificate }),
       title: messages.getMessage(flags['dry-run'] ? 'stages.titleDryRun' : 'stages.title', [flags.name, org.name]),
       jsonEnabled: this.jsonEnabled(),

@@ -27,7 +27,7 @@ export default class Revoke extends EcaCommand<RevokeResult> {
     const { flags } = await this.parse(Revoke);
     const [op, { stagesView, watched }] = await Promise.all([import('../../../operations/credentialsRevoke.js'), import('../../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
-    const view = stagesView({
+    const view = await stagesView({
       stages: op.REVOKE_STAGES,
       title: messages.getMessage('stages.title', [flags.name, org.name]),
       jsonEnabled: this.jsonEnabled(),

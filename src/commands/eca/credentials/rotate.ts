@@ -31,7 +31,7 @@ export default class Rotate extends EcaCommand<RotateResult> {
     const { flags } = await this.parse(Rotate);
     const [op, { stagesView, watched }] = await Promise.all([import('../../../operations/credentialsRotate.js'), import('../../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
-    const view = stagesView({
+    const view = await stagesView({
       stages: op.rotateStages(flags),
       title: messages.getMessage(flags['dry-run'] ? 'stages.titleDryRun' : 'stages.title', [flags.name, org.name]),
       jsonEnabled: this.jsonEnabled(),

@@ -28,7 +28,7 @@ export default class Stage extends EcaCommand<StageResult> {
     const { flags } = await this.parse(Stage);
     const [op, { stagesView, watched }] = await Promise.all([import('../../../operations/credentialsStage.js'), import('../../../shared/progress.js')]);
     const org = this.orgRef(flags['target-org']);
-    const view = stagesView({
+    const view = await stagesView({
       stages: op.STAGE_STAGES,
       title: messages.getMessage('stages.title', [flags.name, org.name]),
       jsonEnabled: this.jsonEnabled(),
