@@ -95,7 +95,8 @@ async function readOrgSide(name: string, apiVersion: string | undefined): Promis
 async function readSourceSide(dir: string): Promise<ReadSide> {
   const { files, missing } = await findMetadataFiles([dir]);
   if (missing.length) throw messages.createError('error.SourceNotFound', [dir]);
-  const { components, problems } = await readSourceComponents(files);
+  // values only: a difference names its setting, not a line (a file that cannot be parsed still says where)
+  const { components, problems } = await readSourceComponents(files, { positions: false });
   const where = (file: string): string => relative(resolve(dir), file) || file;
   if (problems.length) {
     throw messages.createError('error.SourceUnreadable', [dir, problems.map((p) => `  ${where(p.file)}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n')]);

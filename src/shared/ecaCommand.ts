@@ -10,6 +10,7 @@ import { writeSync } from 'node:fs';
 import { Messages, type Org } from '@salesforce/core';
 import { SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { type CommandId, EXIT_CODES, FAILURE_CODES } from './exitCodes.js';
+import { plainJson } from './plainJson.js';
 import { stopWhenSafe } from './stopWhenSafe.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -67,6 +68,14 @@ export abstract class EcaCommand<T> extends SfCommand<T> {
    * A deploy in flight and the secret-access setting set these aside for their own while they run
    * (src/org/interrupts.ts, src/org/orgSettings.ts); temporary folders go with the process's exit.
    */
+  /** The --json answer, the same text as sf-plugins-core's, written without colorizing it when there is no colour (./plainJson.ts). */
+  public logJson(json: unknown): void {
+    const text = plainJson(json);
+    if (text === undefined) super.logJson(json);
+    // what oclif's ux.stdout does with it: console.log
+    else console.log(text);
+  }
+
   public async _run<R>(): Promise<R> {
     const signals = Object.keys(STOP_SIGNALS) as Array<keyof typeof STOP_SIGNALS>;
     const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));

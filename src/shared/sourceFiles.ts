@@ -126,6 +126,8 @@ export async function findMetadataFiles(
   return { files: w.linked ? await oncePerRealFile(sorted) : sorted, missing, problems: w.problems };
 }
 
+const YIELD_EVERY_MS = 20;
+
 /**
  * Reads and parses the files; a file that is not well-formed XML becomes a problem with its line.
  * One file at a time, read synchronously: thousands of small files in flight at once (a promise,
@@ -133,10 +135,12 @@ export async function findMetadataFiles(
  * themselves, and only the parsed values and positions stay in memory. Every 20 ms of reading it
  * lets the event loop run, so an org read started beside it (diff, policy check of a folder and an
  * org) sends its requests and takes its answers while the files are parsed, instead of after.
+ * `positions: false`: values only, `elements` left empty (a caller that names no line).
  */
-const YIELD_EVERY_MS = 20;
-
-export async function readSourceComponents(files: readonly string[]): Promise<{ components: SourceComponent[]; problems: SourceProblem[] }> {
+export async function readSourceComponents(
+  files: readonly string[],
+  options: { positions?: boolean } = {}
+): Promise<{ components: SourceComponent[]; problems: SourceProblem[] }> {
   const components: SourceComponent[] = [];
   const problems: SourceProblem[] = [];
   let since = performance.now();
@@ -148,7 +152,7 @@ export async function readSourceComponents(files: readonly string[]): Promise<{ 
       since = performance.now();
     }
     try {
-      const parsed = parseMetadataXml(readFileSync(file, 'utf8'));
+      const parsed = parseMetadataXml(readFileSync(file, 'utf8'), options);
       if (parsed.type !== c.kind.type) {
         problems.push({ file, line: 2, code: 'wrong-root', message: `the root element is <${parsed.type}>, but a .${c.kind.suffix} file holds a ${c.kind.type}` });
         continue;
