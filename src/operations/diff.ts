@@ -9,7 +9,7 @@
 import { relative, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { readOrgApps } from '../org/apps.js';
-import { openSession } from '../org/session.js';
+import { openSession, type Session } from '../org/session.js';
 import { readSandboxName } from '../org/snapshotFacts.js';
 import { CONNECTED_APP } from '../domain/components.js';
 import { type AppSet, diffApps, driftMarkdown, type DriftOptions, type DriftProblem, type DriftSide } from '../domain/drift/index.js';
@@ -79,8 +79,13 @@ export function sidesOf(flags: { sourceOrg?: string; targetOrg?: string; sourceD
   return { left: sides[0], right: sides[1] };
 }
 
-async function readOrgSide(name: string, apiVersion: string | undefined): Promise<ReadSide> {
-  const session = await openSession(name, { apiVersion });
+/** An org side: its session opens first (`opened`), then its apps are read. */
+function startOrgSide(name: string, apiVersion: string | undefined): { opened: Promise<unknown>; read: Promise<ReadSide> } {
+  const opening = openSession(name, { apiVersion });
+  return { opened: opening.catch(() => undefined), read: opening.then((session) => readOrgSide(name, session)) };
+}
+
+async function readOrgSide(name: string, session: Session): Promise<ReadSide> {
   const [apps, sandboxName] = await Promise.all([readOrgApps(session.access, session.version, { connectedApps: true }), readSandboxName(session)]);
   return {
     side: { kind: 'org', name, orgId: session.orgId },
@@ -123,9 +128,20 @@ async function readSnapshotSide(dir: string): Promise<ReadSide> {
   };
 }
 
-function readSide(s: DiffSideInput, apiVersion: string | undefined): Promise<ReadSide> {
-  if (s.kind === 'org') return readOrgSide(s.org, apiVersion);
-  return s.kind === 'source' ? readSourceSide(s.dir) : readSnapshotSide(s.dir);
+/**
+ * Both sides, read at once. An org side opens its session in many small steps (files, a token
+ * check) and then waits on the org; a folder or a snapshot is read in long stretches of parsing.
+ * So the files wait until every org side has opened its session and started its read, and are
+ * parsed while the org answers, instead of holding the org's first steps back.
+ */
+function readSides(sides: readonly DiffSideInput[], apiVersion: string | undefined): Array<Promise<ReadSide>> {
+  const orgs = sides.map((s) => (s.kind === 'org' ? startOrgSide(s.org, apiVersion) : undefined));
+  const opened = Promise.all(orgs.map((o) => o?.opened));
+  return sides.map((s, i) => {
+    const org = orgs[i];
+    if (org) return org.read;
+    return opened.then(() => (s.kind === 'snapshot' ? readSnapshotSide(s.dir) : readSourceSide((s as { dir: string }).dir)));
+  });
 }
 
 export async function diffSides(input: DiffInput, onProgress?: OnProgress): Promise<EcaDiffResult> {
@@ -133,7 +149,7 @@ export async function diffSides(input: DiffInput, onProgress?: OnProgress): Prom
   const mappingFile = await readMapping(input.mapping);
   progress({ stage: DIFF_STAGES[0], data: { left: describeSide(input.left), right: describeSide(input.right) } });
   // both sides are read, whatever happens to the other: a failure names the side it is about
-  const [left, right] = await Promise.allSettled([readSide(input.left, input.apiVersion), readSide(input.right, input.apiVersion)]);
+  const [left, right] = await Promise.allSettled(readSides([input.left, input.right], input.apiVersion));
   if (left.status === 'rejected' || right.status === 'rejected') {
     const failed = [left, right].flatMap((r, i) => (r.status === 'rejected' ? [{ side: i === 0 ? input.left : input.right, error: r.reason as unknown }] : []));
     const first = failed[0].error;
