@@ -21,7 +21,7 @@
  *   BENCH_CPU_PROF=<dir>   also write a CPU profile of one run of each command there and print its
  *                          top self-time and total-time entries
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -32,6 +32,7 @@ import type { OrgSeed } from '../simulator/seed.js';
 import type { Simulator } from '../simulator/server.js';
 import { writeAuthFiles } from '../test/helpers/cliAuth.js';
 import { ROOT } from '../test/helpers/paths.js';
+import { timed } from './lib/measure.js';
 
 export type OrgReadBenchOptions = {
   sim: Simulator;
@@ -97,19 +98,11 @@ function sfHome(sim: Simulator, aliases: readonly string[], pluginDir: string): 
   return { home, env };
 }
 
-/** Runs sf without blocking the event loop (the simulator lives in this process). */
+/** Runs sf without blocking the event loop (the simulator lives in this process), measured by GNU time (./lib/measure.ts). */
 async function sf(args: string[], env: NodeJS.ProcessEnv, cwd: string, profileDir?: string): Promise<Run> {
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const start = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', 'TIME %U %S %M', process.execPath, ...nodeArgs, SF_RUN, ...args], { env, cwd });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const wallMs = performance.now() - start;
-  const t = /TIME ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(stderr);
-  return { wallMs, cpuMs: t ? (Number(t[1]) + Number(t[2])) * 1000 : Number.NaN, rssMb: t ? Number(t[3]) / 1024 : Number.NaN, status, stdout, stderr };
+  const r = await timed(process.execPath, [...nodeArgs, SF_RUN, ...args], env, cwd);
+  return { wallMs: r.ms, cpuMs: r.cpuMs, rssMb: r.maxRssMb ?? Number.NaN, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 function check(run: Run, what: string, okStatus = [0]): Run {

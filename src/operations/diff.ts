@@ -138,9 +138,8 @@ function readSides(sides: readonly DiffSideInput[], apiVersion: string | undefin
   const orgs = sides.map((s) => (s.kind === 'org' ? startOrgSide(s.org, apiVersion) : undefined));
   const opened = Promise.all(orgs.map((o) => o?.opened));
   return sides.map((s, i) => {
-    const org = orgs[i];
-    if (org) return org.read;
-    return opened.then(() => (s.kind === 'snapshot' ? readSnapshotSide(s.dir) : readSourceSide((s as { dir: string }).dir)));
+    if (s.kind !== 'org') return opened.then(() => (s.kind === 'snapshot' ? readSnapshotSide(s.dir) : readSourceSide(s.dir)));
+    return (orgs[i] as ReturnType<typeof startOrgSide>).read;
   });
 }
 

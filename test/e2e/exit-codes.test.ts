@@ -209,11 +209,13 @@ describe('end to end: the fault matrix, every org command in the real sf', funct
   }
 
   /**
-   * Runs a deploying command until the simulator holds its deploy and has answered a status poll
-   * from `target`, then sends `signal` to the sf process.
+   * Starts sf, waits until `ready()` says the moment has come (or the process ends, or `timeoutMs`
+   * passes), then sends `signal`; SIGKILL instead when it never got ready and `unready` says so.
    */
-  async function interrupted(args: string[], target: string, signal: NodeJS.Signals): Promise<SfRun & { ms: number; polled: boolean }> {
-    const from = sim.requests.at(-1)?.seq ?? 0;
+  async function signalledWhen(
+    args: string[],
+    o: { ready: () => boolean; signal: NodeJS.Signals; timeoutMs: number; unready?: 'kill' }
+  ): Promise<{ status: number | null; stdout: string; stderr: string; ready: boolean; ms: number }> {
     const start = Date.now();
     const child = spawn(join(ROOT, 'node_modules', '.bin', 'sf'), args, { cwd: out, env: sf.env });
     let stdout = '';
@@ -224,24 +226,34 @@ describe('end to end: the fault matrix, every org command in the real sf', funct
     const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     let done = false;
     void closed.then(() => (done = true));
-    const polled = (): boolean => sim.requests.some((r) => r.seq > from && r.endpoint === 'soap:checkDeployStatus' && r.org === target);
-    while (!done && !polled() && Date.now() - start < 300_000) {
+    while (!done && !o.ready() && Date.now() - start < o.timeoutMs) {
       // eslint-disable-next-line no-await-in-loop
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const wasPolled = polled();
-    if (!done) child.kill(wasPolled ? signal : 'SIGKILL');
+    const ready = o.ready();
+    if (!done) child.kill(ready || o.unready !== 'kill' ? o.signal : 'SIGKILL');
     const status = await closed;
+    // sf colours its error lines in some CI environments (CI=true): the words are judged, not the colours
+    return { status, stdout, stderr: stripVTControlCharacters(stderr), ready, ms: Date.now() - start };
+  }
+
+  /**
+   * Runs a deploying command until the simulator holds its deploy and has answered a status poll
+   * from `target`, then sends `signal` to the sf process.
+   */
+  async function interrupted(args: string[], target: string, signal: NodeJS.Signals): Promise<SfRun & { ms: number; polled: boolean }> {
+    const from = sim.requests.at(-1)?.seq ?? 0;
+    const polled = (): boolean => sim.requests.some((r) => r.seq > from && r.endpoint === 'soap:checkDeployStatus' && r.org === target);
+    const run = await signalledWhen(args, { ready: polled, signal, timeoutMs: 300_000, unready: 'kill' });
     let json;
     if (args.includes('--json')) {
       try {
-        json = JSON.parse(stdout) as SfRun['json'];
+        json = JSON.parse(run.stdout) as SfRun['json'];
       } catch {
         json = undefined;
       }
     }
-    // sf colours its error lines in some CI environments (CI=true): the words are judged, not the colours
-    return { status, stdout, stderr: stripVTControlCharacters(stderr), json, ms: Date.now() - start, polled: wasPolled };
+    return { status: run.status, stdout: run.stdout, stderr: run.stderr, json, ms: run.ms, polled: run.ready };
   }
 
   before(async () => {
@@ -356,20 +368,8 @@ describe('end to end: the fault matrix, every org command in the real sf', funct
   /** Runs an sf command until the simulator has answered it once, then sends `signal`. */
   async function stoppedDuringRead(args: string[], signal: NodeJS.Signals): Promise<{ status: number | null; stdout: string; stderr: string }> {
     const from = sim.requests.at(-1)?.seq ?? 0;
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'sf'), args, { cwd: out, env: sf.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.stdin.end();
-    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const start = Date.now();
-    while (!sim.requests.some((r) => r.seq > from) && Date.now() - start < 120_000) {
-      // eslint-disable-next-line no-await-in-loop
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    child.kill(signal);
-    return { status: await closed, stdout, stderr: stripVTControlCharacters(stderr) };
+    const { status, stdout, stderr } = await signalledWhen(args, { ready: () => sim.requests.some((r) => r.seq > from), signal, timeoutMs: 120_000 });
+    return { status, stdout, stderr };
   }
 
   it('Ctrl-C or SIGTERM during an org read (no deploy): 130 or 143, one line that says so (an error object with --json), no stack trace', async () => {

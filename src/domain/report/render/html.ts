@@ -5,6 +5,7 @@
  * CSS and script are inline; the Content-Security-Policy lets nothing load; print CSS gives a
  * clean PDF (filters hidden, every row shown, the summary on its own page).
  */
+import { someNames } from '../../text.js';
 import { SEVERITY_ORDER } from '../findings.js';
 import type { BaselineChange, FindingView, OrgReport, OrgReportOk, ReportData, WillBreakEntry } from '../model.js';
 import { LOGIN_VALUES } from '../sources.js';
@@ -491,7 +492,7 @@ export type HtmlOptions = {
 export async function renderHtml(data: ReportData, options: HtmlOptions = {}): Promise<string> {
   const charts = options.charts ?? (await renderCharts(data));
   const names = data.orgs.map((o) => o.org.alias);
-  const title = `External Client App migration report: ${names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ')}`;
+  const title = `External Client App migration report: ${someNames(names, 3)}`;
   const page = html`<!doctype html>
 <html lang="en">
 <head>
