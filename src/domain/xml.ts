@@ -1,9 +1,15 @@
 /**
- * Metadata XML in exactly the form Salesforce retrieves it, read and written with fast-xml-parser
- * (the library SDR uses), driven by the schema: element order, booleans, numbers and repeated
- * elements come from the WSDL knowledge in ./schema, never from the document's own shape.
+ * Metadata XML in exactly the form Salesforce retrieves it, driven by the schema: element order,
+ * booleans, numbers and repeated elements come from the WSDL knowledge in ./schema, never from the
+ * document's own shape.
+ *
+ * Read in one strict pass with saxes (an XML 1.0 well-formedness checker that streams events);
+ * a file saxes refuses, or one that holds a construct fast-xml-parser reads its own way, is read
+ * again by fast-xml-parser's validator and parser (the library SDR uses), so its error message,
+ * line and column, and what is accepted, stay what they were. Written with fast-xml-parser.
  */
 import { XMLBuilder, type XMLMetaData, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SaxesParser } from 'saxes';
 import { fieldKind, fieldSpec, type FieldSpec, typeSpec } from './schema/index.js';
 
 export const METADATA_NS = 'http://soap.sforce.com/2006/04/metadata';
@@ -252,20 +258,101 @@ function readElements(
   return { values, elements };
 }
 
+/** One element open in the strict pass: what its children build, and its own direct text. */
+type OpenElement = {
+  name: string;
+  field: FieldSpec | undefined;
+  /** the schema type its children belong to; undefined when unknown */
+  childType: string | undefined;
+  values: MetadataValues;
+  elements: ElementPosition[];
+  text: string;
+  hasChildElement: boolean;
+  offset: number;
+};
+
+/** Thrown inside the strict pass for a construct fast-xml-parser reads its own way. */
+class LeftToFastXmlParser extends Error {}
+
+/** Adds a value as readElements does: lists by the schema, repeats kept as arrays. */
+function addValue(values: MetadataValues, name: string, field: FieldSpec | undefined, value: MetadataValue): void {
+  const existing = values[name];
+  if (field?.list) {
+    if (existing === undefined) values[name] = [value];
+    else (existing as MetadataValue[]).push(value);
+  } else if (existing !== undefined) {
+    values[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  } else {
+    values[name] = value;
+  }
+}
+
 /**
- * Reads a metadata file. Throws MetadataXmlError (with line and column) when the XML is not
- * well formed or has no single root element, has a DOCTYPE (MetadataDoctypeError), or holds a
- * character XML 1.0 forbids (MetadataInvalidCharacterError). The document is parsed once; with
- * `positions: false` (files read for their values only, such as an org's) `elements` is empty.
+ * The one strict pass: saxes checks well-formedness (XML 1.0 characters, names, nesting, one
+ * root, entities) as it streams, and the values are built as the elements close, with the same
+ * rules as readElements. Returns undefined when saxes refuses the file, or when it holds a
+ * processing instruction inside the document (fast-xml-parser reads one as an element).
  */
-export function parseMetadataXml(xml: string, options: { positions?: boolean } = {}): ParsedMetadata {
-  const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
-  refuseHostileInput(text);
+export function readStrict(text: string, locate: boolean): ParsedMetadata | undefined {
+  const parser = new SaxesParser({ position: false });
+  const lines = locate ? new LineIndex(text) : undefined;
+  const stack: OpenElement[] = [];
+  let root: { type: string; namespace: string | undefined; values: MetadataValues; elements: ElementPosition[] } | undefined;
+  let offset = 0;
+  parser.on('opentagstart', () => {
+    offset = text.lastIndexOf('<', parser.position - 1);
+  });
+  parser.on('opentag', (tag) => {
+    const parent = stack[stack.length - 1];
+    if (!parent) {
+      const known = typeSpec(tag.name) !== undefined;
+      const ns = tag.attributes.xmlns;
+      root = { type: tag.name, namespace: typeof ns === 'string' ? ns : undefined, values: {}, elements: [] };
+      stack.push({ name: tag.name, field: undefined, childType: known ? tag.name : undefined, values: root.values, elements: root.elements, text: '', hasChildElement: false, offset });
+      return;
+    }
+    parent.hasChildElement = true;
+    const field = parent.childType ? fieldOf(parent.childType, tag.name) : undefined;
+    stack.push({ name: tag.name, field, childType: field && fieldKind(field) === 'complex' ? field.type : undefined, values: {}, elements: [], text: '', hasChildElement: false, offset });
+  });
+  parser.on('text', (t) => {
+    const open = stack[stack.length - 1];
+    if (open) open.text += t;
+  });
+  parser.on('cdata', (t) => {
+    const open = stack[stack.length - 1];
+    if (open) open.text += t;
+  });
+  parser.on('processinginstruction', () => {
+    if (stack.length) throw new LeftToFastXmlParser();
+  });
+  parser.on('closetag', () => {
+    const el = stack.pop() as OpenElement;
+    const parent = stack[stack.length - 1];
+    if (!parent) return;
+    const complex = el.field ? fieldKind(el.field) === 'complex' : el.hasChildElement;
+    // a scalar field that (wrongly) holds elements keeps its own text and no positions inside
+    const value = complex ? el.values : scalar(el.text, el.field);
+    if (lines) {
+      const pos = lines.position(el.offset);
+      parent.elements.push({ name: el.name, line: pos.line, column: pos.column, children: complex ? el.elements : [] });
+    }
+    addValue(parent.values, el.name, el.field, value);
+  });
+  try {
+    parser.write(text).close();
+  } catch {
+    return undefined;
+  }
+  return root;
+}
+
+/** The reading as it was before the strict pass: fast-xml-parser's validator, then its parser. */
+export function readByFastXmlParser(text: string, locate: boolean): ParsedMetadata {
   const check = XMLValidator.validate(text);
   if (check !== true) {
     throw new MetadataXmlError(check.err.msg, check.err.line, check.err.col);
   }
-  const locate = options.positions !== false;
   const doc = (locate ? locatingParser : parser).parse(text) as OrderedNode[];
   const roots = elementChildren(doc).filter((n) => !(tagOf(n) ?? '').startsWith('?'));
   if (roots.length !== 1) {
@@ -280,6 +367,20 @@ export function parseMetadataXml(xml: string, options: { positions?: boolean } =
     locate ? new LineIndex(text) : undefined
   );
   return { type, namespace: attrs.xmlns, values, elements };
+}
+
+/**
+ * Reads a metadata file. Throws MetadataXmlError (with line and column) when the XML is not
+ * well formed or has no single root element, has a DOCTYPE (MetadataDoctypeError), or holds a
+ * character XML 1.0 forbids (MetadataInvalidCharacterError). A well-formed file is read in one
+ * pass; with `positions: false` (files read for their values only, such as an org's) `elements`
+ * is empty.
+ */
+export function parseMetadataXml(xml: string, options: { positions?: boolean } = {}): ParsedMetadata {
+  const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
+  refuseHostileInput(text);
+  const locate = options.positions !== false;
+  return readStrict(text, locate) ?? readByFastXmlParser(text, locate);
 }
 
 function orderedKeys(typeName: string | undefined, values: MetadataValues): string[] {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { MetadataXmlError, parseMetadataXml, serializeMetadataXml } from '../../src/domain/xml.js';
+import { MetadataXmlError, parseMetadataXml, readByFastXmlParser, readStrict, serializeMetadataXml } from '../../src/domain/xml.js';
 import { FIXTURES } from '../helpers/paths.js';
 
 const ecaFiles = readdirSync(FIXTURES).filter((f) => /\.eca[A-Za-z]*-meta\.xml$/.test(f));
@@ -151,5 +151,79 @@ describe('metadata XML', () => {
     const xml = readFileSync(join(FIXTURES, 'awesomeandrey__minlopro-dx__InformaticaCloud.connectedApp-meta.xml'), 'utf8');
     const p = parseMetadataXml(xml, { positions: false });
     expect(p).to.deep.equal({ ...parseMetadataXml(xml), elements: [] });
+  });
+
+  describe('the one strict pass reads what fast-xml-parser read', () => {
+    const head = '<?xml version="1.0" encoding="UTF-8"?>\n<ConnectedApp xmlns="http://soap.sforce.com/2006/04/metadata">\n';
+    const real = [...ecaFiles, ...caFiles, ...readdirSync(FIXTURES).filter((f) => f.startsWith('PatrickDennis') && f.endsWith('.xml'))].map((f) => readFileSync(join(FIXTURES, f), 'utf8'));
+
+    it('gives every real file the same values and positions', () => {
+      for (const xml of real) {
+        for (const locate of [true, false]) expect(readStrict(xml, locate)).to.deep.equal(readByFastXmlParser(xml, locate));
+      }
+    });
+
+    // where the two differ, XML 1.0 decides: fast-xml-parser leaves character references as
+    // written (htmlEntities off), keeps carriage returns and does not normalise attribute values
+    const asXmlReadsIt = (v: unknown): unknown =>
+      typeof v === 'string'
+        ? v.replace(/&#(x[0-9a-fA-F]+|[0-9]+);/g, (_m, g: string) => String.fromCodePoint(g.startsWith('x') ? Number.parseInt(g.slice(1), 16) : Number.parseInt(g, 10))).replace(/\r\n?/g, '\n')
+        : Array.isArray(v)
+          ? v.map(asXmlReadsIt)
+          : v !== null && typeof v === 'object'
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asXmlReadsIt(x)]))
+            : v;
+
+    it('agrees on 3,000 damaged copies of the real files: same values, and never accepts what fast-xml-parser refused', () => {
+      let seed = 17;
+      const next = (n: number): number => {
+        seed = (seed * 1_103_515_245 + 12_345) & 0x7f_ff_ff_ff;
+        return seed % n;
+      };
+      const bits = ['<', '>', '&', '/', '"', '&amp;', '&lt;', '&#65;', '&#xE9;', '&nbsp;', '<![CDATA[x<y]]>', '<!-- c -->', '<?pi x?>', ']]>', '\r\n', '\r', '\n', ' ', '<x>', '</x>', '<x/>', '<a b="1">', 'é', '<label>', '</label>', '<scopes>Api</scopes>', ':'];
+      const tally = { same: 0, bothRefused: 0, strictRefused: 0 };
+      for (let n = 0; n < 3000; n++) {
+        let text = real[next(real.length)];
+        for (let k = 1 + next(3); k > 0; k--) {
+          const at = next(text.length + 1);
+          // half the damage lands beside a tag, where values begin and end
+          const i = next(2) ? at : Math.max(0, text.indexOf(next(2) ? '<' : '>', at) + 1);
+          const bit = bits[next(bits.length)];
+          text = next(2) ? text.slice(0, i) + bit + text.slice(i) : text.slice(0, i) + text.slice(i + 1 + next(5));
+        }
+        const strict = readStrict(text, true);
+        let before: ReturnType<typeof readByFastXmlParser> | undefined;
+        try {
+          before = readByFastXmlParser(text, true);
+        } catch {
+          before = undefined;
+        }
+        if (strict && !before) expect.fail(`the strict pass accepted what fast-xml-parser refused:\n${text}`);
+        if (strict && before) {
+          expect(asXmlReadsIt({ ...strict, namespace: strict.namespace?.replace(/\s/g, ' ') }), text).to.deep.equal(asXmlReadsIt({ ...before, namespace: before.namespace?.replace(/\s/g, ' ') }));
+          tally.same++;
+        } else if (before) tally.strictRefused++;
+        else tally.bothRefused++;
+      }
+      // the damage must exercise both sides, or this test proves nothing
+      expect(tally.same).to.be.greaterThan(300);
+      expect(tally.bothRefused).to.be.greaterThan(300);
+    });
+
+    it('decodes character references and reads line ends as XML 1.0 says', () => {
+      const p = parseMetadataXml(`${head}    <description>Caf&#233; &#x2014; one\r\ntwo\rthree</description>\n    <label>L</label>\n</ConnectedApp>\n`);
+      expect(p.values.description).to.equal('Caf\u00e9 \u2014 one\ntwo\nthree');
+    });
+
+    it('leaves to fast-xml-parser what the strict pass refuses or reads otherwise: its message, and its reading', () => {
+      // an entity no DTD declares: XML refuses it, fast-xml-parser keeps it as written
+      expect(parseMetadataXml(`${head}    <label>a&nbsp;b</label>\n</ConnectedApp>\n`).values.label).to.equal('a&nbsp;b');
+      // a processing instruction inside the document: fast-xml-parser reads it as an element
+      const pi = `${head}    <label>L</label>\n    <?keep this?>\n</ConnectedApp>\n`;
+      expect(readStrict(pi, true)).to.equal(undefined);
+      expect(parseMetadataXml(pi)).to.deep.equal(readByFastXmlParser(pi, true));
+      const truncated = `${head}    <label>L</label>\n    <oauthConfig>\n`;
+      expect(() => parseMetadataXml(truncated)).to.throw(MetadataXmlError, /^Invalid '\[\s*"ConnectedApp",\s*"oauthConfig"\s*\]' found/);
+    });
   });
 });
