@@ -244,17 +244,18 @@ function caUsernames(ca: ConnectedApp): string[] {
   return typeof u === 'string' ? [u] : [];
 }
 
-function selected(name: string, names: readonly string[] | undefined): boolean {
-  return names === undefined || names.some((n) => sameName(n, name));
+/** Names without case, as a set: a folder's side names every app it holds, so no list is searched per app. */
+function nameSet(names: readonly string[]): Set<string> {
+  return new Set(names.map((n) => n.toLowerCase()));
 }
 
-function pairUp<T>(left: readonly T[], right: readonly T[], nameOf: (t: T) => string, names: readonly string[] | undefined): Array<{ name: string; left?: T; right?: T }> {
+function pairUp<T>(left: readonly T[], right: readonly T[], nameOf: (t: T) => string, names: ReadonlySet<string> | undefined): Array<{ name: string; left?: T; right?: T }> {
   const byKey = new Map<string, { name: string; left?: T; right?: T }>();
   for (const [side, list] of [['left', left], ['right', right]] as const) {
     for (const item of list) {
       const name = nameOf(item);
-      if (!selected(name, names)) continue;
       const key = name.toLowerCase();
+      if (names && !names.has(key)) continue;
       const entry = byKey.get(key) ?? { name };
       entry[side] = item;
       byKey.set(key, entry);
@@ -290,16 +291,18 @@ function summarise(apps: readonly DriftApp[]): DriftSummary {
 export function diffApps(left: AppSet, right: AppSet, sides: { left: DriftSide; right: DriftSide }, options: DriftOptions = {}): DiffResult {
   const problems: DriftProblem[] = [];
   const apps: DriftApp[] = [];
-  for (const pair of pairUp(left.ecas, right.ecas, (e) => e.name, options.names)) {
+  const wanted = options.names ? nameSet(options.names) : undefined;
+  for (const pair of pairUp(left.ecas, right.ecas, (e) => e.name, wanted)) {
     const compared = pair.left && pair.right ? compareEcas(pair.left, pair.right, options, sides.right.name, problems) : { components: [], fields: [] };
     apps.push({ name: pair.name, kind: 'eca', status: statusOf(pair.left, pair.right, compared.components.length + compared.fields.length), ...compared });
   }
-  for (const pair of pairUp(left.connectedApps ?? [], right.connectedApps ?? [], (c) => c.fullName, options.names)) {
+  for (const pair of pairUp(left.connectedApps ?? [], right.connectedApps ?? [], (c) => c.fullName, wanted)) {
     const compared = pair.left && pair.right ? compareConnectedApps(pair.left, pair.right, options) : { components: [], fields: [] };
     apps.push({ name: pair.name, kind: 'connectedApp', status: statusOf(pair.left, pair.right, compared.fields.length), ...compared });
   }
+  const found = nameSet(apps.map((a) => a.name));
   for (const name of options.names ?? []) {
-    if (!apps.some((a) => sameName(a.name, name))) problems.push({ severity: 'error', message: `No app named "${name}" on either side.` });
+    if (!found.has(name.toLowerCase())) problems.push({ severity: 'error', message: `No app named "${name}" on either side.` });
   }
   const summary = summarise(apps);
   return {
