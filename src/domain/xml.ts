@@ -6,7 +6,10 @@
  * Read in one strict pass with saxes (an XML 1.0 well-formedness checker that streams events);
  * a file saxes refuses, or one that holds a construct fast-xml-parser reads its own way, is read
  * again by fast-xml-parser's validator and parser (the library SDR uses), so its error message,
- * line and column, and what is accepted, stay what they were. Written with fast-xml-parser.
+ * line and column, and what is accepted, stay what they were. Where the two read a file both
+ * accept differently, XML 1.0 decides: character references are decoded and line ends read as line
+ * feeds (fast-xml-parser, with HTML entities off, kept `&#233;` as written and kept carriage
+ * returns). Written with fast-xml-parser.
  */
 import { XMLBuilder, type XMLMetaData, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SaxesParser } from 'saxes';
@@ -218,6 +221,19 @@ function scalar(text: string, field: FieldSpec | undefined): MetadataValue {
   return text;
 }
 
+/** Adds an element's value: a list field (by the schema) is an array; a repeat where the schema says single (or unknown) keeps every occurrence. */
+function addValue(values: MetadataValues, name: string, field: FieldSpec | undefined, value: MetadataValue): void {
+  const existing = values[name];
+  if (field?.list) {
+    if (existing === undefined) values[name] = [value];
+    else (existing as MetadataValue[]).push(value);
+  } else if (existing !== undefined) {
+    values[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  } else {
+    values[name] = value;
+  }
+}
+
 function readElements(
   nodes: OrderedNode[],
   typeName: string | undefined,
@@ -245,15 +261,7 @@ function readElements(
       const pos = lines.position((node as unknown as Record<symbol, XMLMetaData | undefined>)[META]?.startIndex);
       elements.push({ name, line: pos.line, column: pos.column, children: childPositions });
     }
-    const existing = values[name];
-    if (field?.list) {
-      values[name] = [...((existing as MetadataValue[] | undefined) ?? []), value];
-    } else if (existing !== undefined) {
-      // repeated where the schema says single (or unknown): keep every occurrence
-      values[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
-    } else {
-      values[name] = value;
-    }
+    addValue(values, name, field, value);
   }
   return { values, elements };
 }
@@ -273,19 +281,6 @@ type OpenElement = {
 
 /** Thrown inside the strict pass for a construct fast-xml-parser reads its own way. */
 class LeftToFastXmlParser extends Error {}
-
-/** Adds a value as readElements does: lists by the schema, repeats kept as arrays. */
-function addValue(values: MetadataValues, name: string, field: FieldSpec | undefined, value: MetadataValue): void {
-  const existing = values[name];
-  if (field?.list) {
-    if (existing === undefined) values[name] = [value];
-    else (existing as MetadataValue[]).push(value);
-  } else if (existing !== undefined) {
-    values[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
-  } else {
-    values[name] = value;
-  }
-}
 
 /**
  * The one strict pass: saxes checks well-formedness (XML 1.0 characters, names, nesting, one
