@@ -310,14 +310,13 @@ export function readStrict(text: string, locate: boolean): ParsedMetadata | unde
     const field = parent.childType ? fieldOf(parent.childType, tag.name) : undefined;
     stack.push({ name: tag.name, field, childType: field && fieldKind(field) === 'complex' ? field.type : undefined, values: {}, elements: [], text: '', hasChildElement: false, offset });
   });
-  parser.on('text', (t) => {
+  // an element's own text, CDATA sections included, as fast-xml-parser joins them
+  const addText = (t: string): void => {
     const open = stack[stack.length - 1];
     if (open) open.text += t;
-  });
-  parser.on('cdata', (t) => {
-    const open = stack[stack.length - 1];
-    if (open) open.text += t;
-  });
+  };
+  parser.on('text', addText);
+  parser.on('cdata', addText);
   parser.on('processinginstruction', () => {
     if (stack.length) throw new LeftToFastXmlParser();
   });

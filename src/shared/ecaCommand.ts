@@ -59,6 +59,14 @@ export abstract class EcaCommand<T> extends SfCommand<T> {
     return { name: this.typedOrgName() ?? org.getUsername() ?? org.getOrgId(), org };
   }
 
+  /** The --json answer, the same text as sf-plugins-core's, written without colorizing it when there is no colour (./plainJson.ts). */
+  public logJson(json: unknown): void {
+    const text = plainJson(json);
+    if (text === undefined) super.logJson(json);
+    // what oclif's ux.stdout does with it: console.log
+    else console.log(text);
+  }
+
   /**
    * sf-plugins-core answers Ctrl-C, SIGTERM and SIGHUP by calling this.exit(130) from a listener:
    * oclif's ExitError is thrown outside any command code, and the process ends with exit 1, an
@@ -68,14 +76,6 @@ export abstract class EcaCommand<T> extends SfCommand<T> {
    * A deploy in flight and the secret-access setting set these aside for their own while they run
    * (src/org/interrupts.ts, src/org/orgSettings.ts); temporary folders go with the process's exit.
    */
-  /** The --json answer, the same text as sf-plugins-core's, written without colorizing it when there is no colour (./plainJson.ts). */
-  public logJson(json: unknown): void {
-    const text = plainJson(json);
-    if (text === undefined) super.logJson(json);
-    // what oclif's ux.stdout does with it: console.log
-    else console.log(text);
-  }
-
   public async _run<R>(): Promise<R> {
     const signals = Object.keys(STOP_SIGNALS) as Array<keyof typeof STOP_SIGNALS>;
     const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));

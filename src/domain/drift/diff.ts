@@ -22,7 +22,7 @@ import { ECA_COMPONENTS, type EcaPart, componentByPart, CONNECTED_APP } from '..
 import { alignSatelliteNames, diffEca } from '../migrate/diff.js';
 import { isCertificateField, ROTATION_FIELDS, USER_FIELDS } from '../migrate/fields.js';
 import { EMPTY_MAPPING, type MappingEntry, mappedName, type ResolvedMapping } from '../migrate/mapping.js';
-import { compareText, sameName, splitLines, uniqueNames } from '../migrate/text.js';
+import { compareText, nameSet, sameName, splitLines, uniqueNames } from '../migrate/text.js';
 import { describeCertificate, transformForTarget } from '../migrate/transform.js';
 import { type Component, type ConnectedApp, type Eca } from '../model.js';
 import { counterpartUsername, type SandboxPair } from '../snapshot/users.js';
@@ -244,11 +244,6 @@ function caUsernames(ca: ConnectedApp): string[] {
   return typeof u === 'string' ? [u] : [];
 }
 
-/** Names without case, as a set: a folder's side names every app it holds, so no list is searched per app. */
-function nameSet(names: readonly string[]): Set<string> {
-  return new Set(names.map((n) => n.toLowerCase()));
-}
-
 function pairUp<T>(left: readonly T[], right: readonly T[], nameOf: (t: T) => string, names: ReadonlySet<string> | undefined): Array<{ name: string; left?: T; right?: T }> {
   const byKey = new Map<string, { name: string; left?: T; right?: T }>();
   for (const [side, list] of [['left', left], ['right', right]] as const) {
@@ -291,6 +286,7 @@ function summarise(apps: readonly DriftApp[]): DriftSummary {
 export function diffApps(left: AppSet, right: AppSet, sides: { left: DriftSide; right: DriftSide }, options: DriftOptions = {}): DiffResult {
   const problems: DriftProblem[] = [];
   const apps: DriftApp[] = [];
+  // a folder's side names every app it holds: a set, so no list is searched per app
   const wanted = options.names ? nameSet(options.names) : undefined;
   for (const pair of pairUp(left.ecas, right.ecas, (e) => e.name, wanted)) {
     const compared = pair.left && pair.right ? compareEcas(pair.left, pair.right, options, sides.right.name, problems) : { components: [], fields: [] };

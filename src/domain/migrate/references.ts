@@ -6,7 +6,7 @@
 import { isPlaceholder } from '../certificate.js';
 import { componentId, type Eca, partOf } from '../model.js';
 import { type FieldRef, PERMISSION_SET_FIELDS, PROFILE_FIELDS, USER_FIELDS } from './fields.js';
-import { compareText, splitCommaList, uniqueNames } from './text.js';
+import { compareText, nameSet, splitCommaList, uniqueNames } from './text.js';
 
 export type ReferenceKind = 'user' | 'profile' | 'permissionSet';
 
@@ -92,10 +92,6 @@ export function mergeReferences(all: readonly References[]): References {
   return fromUses(all.flatMap((r) => r.uses));
 }
 
-function lowerSet(names: Iterable<string> | undefined): Set<string> {
-  return new Set([...(names ?? [])].map((n) => n.toLowerCase()));
-}
-
 function describeUses(uses: MissingReference['neededBy']): string {
   return uses.map((u) => `${u.app} (${u.component} ${u.field})`).join(', ');
 }
@@ -121,11 +117,11 @@ function missing(kind: ReferenceKind, name: string, uses: MissingReference['need
 export function missingReferences(refs: References | readonly References[], orgHas: OrgNames, target = 'the target org'): MissingReference[] {
   const all = Array.isArray(refs) ? mergeReferences(refs) : (refs as References);
   const has: Readonly<Record<ReferenceKind, Set<string>>> = {
-    user: lowerSet(orgHas.users),
-    profile: lowerSet(orgHas.profiles),
-    permissionSet: lowerSet(orgHas.permissionSets),
+    user: nameSet(orgHas.users),
+    profile: nameSet(orgHas.profiles),
+    permissionSet: nameSet(orgHas.permissionSets),
   };
-  const inactive = lowerSet(orgHas.inactiveUsers);
+  const inactive = nameSet(orgHas.inactiveUsers);
   const result: MissingReference[] = [];
   for (const kind of ['user', 'profile', 'permissionSet'] as const) {
     const names = uniqueNames(all.uses.filter((u) => u.kind === kind).map((u) => u.name)).sort((a, b) => compareText(a.toLowerCase(), b.toLowerCase()));

@@ -33,6 +33,11 @@ export function sameName(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 
+/** Names as a set to look names up in without case (sameName for many names at once). */
+export function nameSet(names: Iterable<string> = []): Set<string> {
+  return new Set([...names].map((n) => n.toLowerCase()));
+}
+
 /** Keeps the first of names that differ only in case, in order. */
 export function uniqueNames(names: readonly string[]): string[] {
   const seen = new Set<string>();
