@@ -13,7 +13,8 @@
  *
  * When Salesforce refuses the stored secret, the command does not run: the hook prints the named
  * error (ClientCredentialsRenewalError, with the one command that renews the login), as JSON under
- * --json, and exits 1. When the org does not answer, the command runs and reports it itself.
+ * --json, and exits 1. So it does when the new token was minted but the auth file kept the old one
+ * (AuthNotSavedError). When the org does not answer, the command runs and reports it itself.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -124,7 +125,8 @@ const hook = async function (options: PrerunOptions): Promise<void> {
       await renewStoredLogin(username);
     } catch (e) {
       const err = e instanceof Error ? (e as Named) : new Error(String(e));
-      if (err.name === 'ClientCredentialsRenewalError') stop(err, options.argv);
+      // renewal refused, or renewed but the auth file kept the old token: the command would fail on it
+      if (err.name === 'ClientCredentialsRenewalError' || err.name === 'AuthNotSavedError') stop(err, options.argv);
       // anything else (an unreadable auth file, ...): the command goes on and meets it itself
       process.stderr.write(`Warning: the client-credentials login ${username} could not be checked: ${err.message}\n`);
     }

@@ -13,7 +13,7 @@ import { checkInstanceUrl, explainLoginRefusal, type LoginTarget, renewalCommand
 import { CLIENT_SECRET_ENV } from '../domain/token/flows.js';
 import { redactError } from '../domain/token/redact.js';
 import { readSecret } from '../domain/token/secret.js';
-import { mintToken, probeToken, readStoredLogin, saveAccessToken, storeLogin, tokenUser } from '../org/clientCredentialsLogin.js';
+import { type LostSave, mintToken, probeToken, readStoredLogin, saveAccessToken, storeLogin, tokenUser } from '../org/clientCredentialsLogin.js';
 import { EXIT_CODES } from '../shared/exitCodes.js';
 import { type OnProgress, progressTo } from '../shared/progressEvents.js';
 
@@ -82,6 +82,7 @@ export async function loginClientCredentials(input: LoginClientCredentialsInput,
       alias: input.alias,
       setDefault: input.setDefault,
     });
+    if ('lost' in stored) throw notSaved(stored.lost, target);
     return {
       alias: input.alias,
       username: who.username,
@@ -148,11 +149,23 @@ export async function renewStoredLogin(username: string): Promise<Renewal> {
       throw renewalError(target, explainLoginRefusal(minted.failure, target).meaning);
     }
     secrets.push(minted.accessToken);
-    await saveAccessToken(username, minted.accessToken);
+    const lost = await saveAccessToken(username, minted.accessToken);
+    if (lost) throw notSaved(lost, target);
     return { outcome: 'renewed', alias: stored.alias };
   } catch (e) {
     throw redactError(e, secrets);
   }
+}
+
+/** The auth file kept its old values through our save (see saveChecked): said, never reported as stored. */
+function notSaved(lost: LostSave, t: LoginTarget): SfError {
+  return SfError.create({
+    name: 'AuthNotSavedError',
+    message: messages.getMessage('error.NotSaved', [t.alias, lost.file, lost.fileTime, lost.clock]),
+    actions: messages.getMessages('error.NotSaved.actions', [lost.file, renewalCommand(t)]),
+    exitCode: EXIT_CODES.loginClientCredentials.Failed,
+    data: { file: lost.file, fileTime: lost.fileTime, clock: lost.clock },
+  });
 }
 
 function renewalError(t: LoginTarget, why: string): SfError {

@@ -13,6 +13,7 @@
  * @salesforce/core renews only refresh-token and JWT logins; ours is renewed by renewStoredLogin
  * (the prerun hook, src/hooks/prerun.ts): a probe of the stored token, a new token when it expired.
  */
+import { stat } from 'node:fs/promises';
 import { AuthInfo, type AuthFields, StateAggregator } from '@salesforce/core';
 import { clientCredentialsForm, tokenEndpointOf } from '../domain/token/flows.js';
 import { type IssuedToken, parseFailure, readTokenResponse, type TokenFailure } from '../domain/token/response.js';
@@ -85,16 +86,44 @@ export type StoreInput = {
  * Stores the login as AuthInfo stores an access-token login (the CLI then reads the org's kind
  * and Dev Hub status with the token), plus the consumer key and the encrypted secret. A refresh
  * token or JWT key left by an earlier login of the same user is removed: the login is ours.
+ * When the file kept its old values (saveChecked), nothing more is written and `lost` says why.
  */
-export async function storeLogin(s: StoreInput): Promise<AuthFields> {
+export async function storeLogin(s: StoreInput): Promise<AuthFields | { lost: LostSave }> {
   const authInfo = await AuthInfo.create({
     accessTokenOptions: { accessToken: s.accessToken, instanceUrl: s.instanceUrl, loginUrl: s.instanceUrl, username: s.username, orgId: s.orgId, userId: s.userId },
   });
   const ours = { clientId: s.clientId, refreshToken: undefined, privateKey: undefined, authCode: undefined, [LOGIN_FLOW_FIELD]: LOGIN_FLOW, [SECRET_FIELD]: s.clientSecret } as AuthFields;
-  await authInfo.save(ours);
+  const lost = await saveChecked(authInfo, s.username, ours, { accessToken: s.accessToken, [SECRET_FIELD]: s.clientSecret, [LOGIN_FLOW_FIELD]: LOGIN_FLOW });
+  if (lost) return { lost };
   await authInfo.handleAliasAndDefaultSettings({ alias: s.alias, setDefault: s.setDefault, setDefaultDevHub: false });
   const fields = authInfo.getFields();
   return { username: fields.username, orgId: fields.orgId, instanceUrl: fields.instanceUrl, isDevHub: fields.isDevHub, isSandbox: fields.isSandbox, isScratch: fields.isScratch };
+}
+
+/** An auth file that kept its old values through a save: where it is, its date before the save and this process's clock. */
+export type LostSave = { file: string; fileTime: string; clock: string };
+
+/**
+ * Saves through AuthInfo and says whether the file lost the values saved. @salesforce/core merges
+ * a save with the file key by key and keeps the newer value: the file's are dated by its mtime
+ * (the wall clock), the save's by this process's monotonic clock (performance.timeOrigin +
+ * performance.now()). A file dated after that clock (the clock set back, a home shared with a host
+ * whose clock runs ahead) keeps its old values, and the save is dropped without an error (the
+ * file is rewritten all the same, so its date is read before). Values are compared decrypted and
+ * none leaves this function.
+ */
+async function saveChecked(authInfo: AuthInfo, username: string, fields: AuthFields, expected: Record<string, string>): Promise<LostSave | undefined> {
+  const state = await StateAggregator.getInstance();
+  const file = state.orgs.getPath(username);
+  const fileTime = await stat(file).then(
+    (s) => s.mtime.toISOString(),
+    () => 'unknown'
+  );
+  const clock = new Date(performance.timeOrigin + performance.now()).toISOString();
+  await authInfo.save(fields);
+  const onDisk = (await state.orgs.peek(username, true)) as Record<string, unknown> | null;
+  if (onDisk && Object.entries(expected).every(([key, value]) => onDisk[key] === value)) return undefined;
+  return { file, fileTime, clock };
 }
 
 export type StoredLogin = { username: string; instanceUrl: string; clientId: string; clientSecret?: string; accessToken?: string; apiVersion?: string; alias?: string };
@@ -127,8 +156,8 @@ export async function probeToken(instanceUrl: string, accessToken: string, apiVe
   return answer.status < 400 ? 'valid' : 'unknown';
 }
 
-/** Replaces the stored access token (encrypted on save). */
-export async function saveAccessToken(username: string, accessToken: string): Promise<void> {
+/** Replaces the stored access token (encrypted on save); what the file kept instead when the save was lost. */
+export async function saveAccessToken(username: string, accessToken: string): Promise<LostSave | undefined> {
   const authInfo = await AuthInfo.create({ username });
-  await authInfo.save({ accessToken });
+  return saveChecked(authInfo, username, { accessToken }, { accessToken });
 }

@@ -4,6 +4,8 @@
  * request; a working token costs one probe; an expired one is re-minted with the stored secret; an
  * org that does not answer is left to the command; a refused secret is the named renewal error.
  */
+import { utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { AuthInfo, Org, StateAggregator } from '@salesforce/core';
 import { expect } from 'chai';
 import { loginClientCredentials, renewStoredLogin } from '../../src/operations/loginClientCredentials.js';
@@ -72,6 +74,31 @@ describe('login client-credentials and its renewal (operations, in process)', fu
     StateAggregator.clearInstance();
     const org = await Org.create({ aliasOrUsername: 'svc' });
     expect((await org.getConnection().query('SELECT Id FROM Organization')).totalSize).to.equal(1);
+  });
+
+  it('an auth file dated after this process\'s clock keeps its values: AuthNotSavedError naming the file, never "renewed" or a login it did not store', async () => {
+    // @salesforce/core keeps the newer of the file's values (its mtime) and the save's (this
+    // process's clock): a save into a file dated ahead is dropped without an error
+    const file = join(h.home.dir, '.sfdx', `${RUN_AS}.json`);
+    const ahead = new Date(Date.now() + 3_600_000);
+    utimesSync(file, ahead, ahead);
+    try {
+      h.sim.expireSessions('dev');
+      const renewal = await failure(renewStoredLogin(RUN_AS));
+      expect(renewal).to.include({ name: 'AuthNotSavedError', exitCode: 1 });
+      expect(renewal.message).to.contain(file).and.contain(ahead.toISOString());
+      expect(renewal.actions?.join('\n')).to.contain(`sf eca login client-credentials --instance-url ${h.sim.baseUrl} --client-id ${key} --alias svc`);
+      utimesSync(file, ahead, ahead); // the failed save rewrote the file (with its old values)
+      const login = await failure(loginClientCredentials(input()));
+      expect(login).to.include({ name: 'AuthNotSavedError', exitCode: 1 });
+      for (const e of [renewal, login]) expect(JSON.stringify({ ...e, message: e.message, actions: e.actions })).to.not.contain(secret);
+    } finally {
+      const past = new Date(Date.now() - 60_000);
+      utimesSync(file, past, past);
+    }
+    // dated right again, the renewal saves
+    h.sim.expireSessions('dev');
+    expect(await renewStoredLogin(RUN_AS)).to.deep.equal({ outcome: 'renewed', alias: 'svc' });
   });
 
   it('an org that does not answer: left to the command', async () => {
