@@ -16,8 +16,11 @@
  */
 type Clock = { readonly timeOrigin: number; now(): number };
 
-/** Makes `target.timeOrigin` follow `wall`; returns the function that puts the old one back. */
-export function followWallClock(target: Clock = performance, wall: () => number = Date.now): () => void {
+/**
+ * Makes `target.timeOrigin` follow `wall`; returns the function that puts the old one back.
+ * `onDrift` hears each correction (milliseconds, positive when the monotonic date was behind).
+ */
+export function followWallClock(target: Clock = performance, wall: () => number = Date.now, onDrift?: (ms: number) => void): () => void {
   const own = Object.getOwnPropertyDescriptor(target, 'timeOrigin');
   let origin = target.timeOrigin;
   Object.defineProperty(target, 'timeOrigin', {
@@ -25,7 +28,10 @@ export function followWallClock(target: Clock = performance, wall: () => number 
     enumerable: true,
     get(): number {
       const drift = wall() - (origin + target.now());
-      if (Math.abs(drift) > 1) origin += drift;
+      if (Math.abs(drift) > 1) {
+        origin += drift;
+        onDrift?.(drift);
+      }
       return origin;
     },
   });

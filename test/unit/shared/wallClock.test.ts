@@ -58,14 +58,16 @@ describe('the test process follows the wall clock (core keeps the newer of its s
   it('moves the origin only when the two clocks part by more than a millisecond, and puts the old one back', () => {
     let wall = 10_000;
     let mono = 0;
+    const heard: number[] = [];
     const clock = { timeOrigin: 9_000, now: (): number => mono };
-    const undo = followWallClock(clock, () => wall);
+    const undo = followWallClock(clock, () => wall, (ms) => heard.push(ms));
     expect(clock.timeOrigin).to.equal(10_000);
     mono = 250.5;
     wall = 10_251;
     expect(clock.timeOrigin).to.equal(10_000);
     wall = 10_900;
     expect(clock.timeOrigin + clock.now()).to.equal(10_900);
+    expect(heard).to.deep.equal([1_000, 649.5]);
     undo();
     expect(Object.getOwnPropertyDescriptor(clock, 'timeOrigin')?.value).to.equal(9_000);
   });
