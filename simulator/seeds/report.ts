@@ -232,13 +232,16 @@ function tokens(apps: AppPlan[], rnd: () => number): OAuthTokenSeed[] {
   return out;
 }
 
-/** LoginHistory over the last 90 days (about 600 rows). */
+/** LoginHistory over the last 90 days (about 370 rows). */
 function logins(apps: AppPlan[], rnd: () => number): Array<LoginSeed & { username: string }> {
   const out: Array<LoginSeed & { username: string }> = [];
   const at = (day: number, hour: number): string => `-${day * 24 + hour}h`;
-  // SOAP login(): a middleware on the Partner WSDL every day, a Data Loader-style client weekly
+  // SOAP login(): a middleware on the Partner WSDL every day, a Data Loader-style client weekly. The
+  // daily login is dated d - 1 days and 9 hours back, so all 90 fall inside LAST_N_DAYS:90 (which
+  // starts at midnight 90 days ago) at any time of day: dated d days back, the oldest fell out of
+  // the window whenever the seed loaded before 09:00 UTC
   for (let d = 1; d <= 90; d++) {
-    out.push({ username: `int.etl@${DOMAIN}`, loginTime: at(d, 9), loginType: 'Other Apex API', loginSubType: null, apiType: 'SOAP Partner', apiVersion: '35.0', application: 'N/A', status: 'Success', sourceIp: '203.0.113.10' });
+    out.push({ username: `int.etl@${DOMAIN}`, loginTime: at(d - 1, 9), loginType: 'Other Apex API', loginSubType: null, apiType: 'SOAP Partner', apiVersion: '35.0', application: 'N/A', status: 'Success', sourceIp: '203.0.113.10' });
     if (d % 7 === 0) out.push({ username: `int.marketing@${DOMAIN}`, loginTime: at(d, 2), loginType: 'Partner Product', loginSubType: null, apiType: 'SOAP Enterprise', apiVersion: '52.0', application: 'Marketing Sync Client', status: 'Success', sourceIp: '198.51.100.7', clientVersion: '52.0' });
   }
   out.push({ username: `int.marketing@${DOMAIN}`, loginTime: at(3, 4), loginType: 'Partner Product', apiType: 'SOAP Enterprise', apiVersion: '52.0', application: 'Marketing Sync Client', status: 'Invalid Password', sourceIp: '198.51.100.7' });

@@ -7,11 +7,13 @@
 import { readFileSync } from 'node:fs';
 import type { Connection } from '@salesforce/core';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { schemaFor } from '../../simulator/metadata/schema.js';
 import { writeMetadataXml } from '../../simulator/metadata/xml.js';
 import { judgeFile } from '../../simulator/metadata/xsd.js';
 import { REPORT_SEED_FILE, reportSeed } from '../../simulator/seeds/report.js';
 import { runSoql } from '../../simulator/soql.js';
+import { Registry } from '../../simulator/store.js';
 import { type Harness, startHarness } from './harness.js';
 
 type ApiError = { errorCode?: string; message?: string };
@@ -89,6 +91,24 @@ describe('simulator: report seed and LoginHistory', function () {
     expect(busy.records.find((r) => r.LoginType === 'Other Apex API')?.users).to.equal(1);
     const filtered = await client.query<{ expr0: number }>("SELECT COUNT(Id) FROM LoginHistory WHERE LoginType IN ('Other Apex API', 'Partner Product') AND LoginTime > 2020-01-01T00:00:00Z");
     expect(filtered.records[0].expr0).to.equal(90 + 13);
+  });
+
+  it('keeps every seeded login inside LAST_N_DAYS:90 whatever the time of day the seed loads (CI once loaded it at 02:00 UTC and lost the oldest)', () => {
+    const seed = reportSeed().orgs.find((o) => o.alias === 'client');
+    expect(seed?.loginHistory?.length).to.be.greaterThan(300);
+    for (const at of ['T00:00:01Z', 'T02:00:00Z', 'T08:59:00Z', 'T09:01:00Z', 'T23:59:59Z']) {
+      const clock = sinon.useFakeTimers({ now: Date.parse(`2026-12-01${at}`), toFake: ['Date'] });
+      try {
+        const org = new Registry('https://localhost:1').addOrg(seed!);
+        const admin = org.user(org.cliUsername);
+        const inWindow = runSoql(org, 'SELECT COUNT() FROM LoginHistory WHERE LoginTime = LAST_N_DAYS:90', '66.0', admin);
+        expect(inWindow.totalSize, at).to.equal(org.loginHistory.length);
+        const daily = runSoql(org, "SELECT COUNT(Id) n FROM LoginHistory WHERE LoginTime = LAST_N_DAYS:90 AND LoginType = 'Other Apex API'", '66.0', admin);
+        expect(daily.records[0].n, at).to.equal(90);
+      } finally {
+        clock.restore();
+      }
+    }
   });
 
   it('refuses what Salesforce refuses on LoginHistory: filtering ApiType, grouping LoginTime, an ungrouped field', async () => {
