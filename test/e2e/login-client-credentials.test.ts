@@ -4,10 +4,11 @@
  * query; when its token expires (the simulator's accessTokenLifetimeSeconds, or every session
  * expired at once) the next command renews it through the plugin's prerun hook; a secret that no
  * longer works stops the command with ClientCredentialsRenewalError naming the one command that
- * renews the login. Run at SF_LOG_LEVEL=trace with the log file on: no secret and no token in any
+ * renews the login; an auth file dated ahead of the clock, where core drops the renewal's save,
+ * stops the command with AuthNotSavedError instead of running on the old token. Run at SF_LOG_LEVEL=trace with the log file on: no secret and no token in any
  * output, log or file of the CLI's home other than the CLI's encrypted auth file.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Ajv } from 'ajv';
 import { expect } from 'chai';
@@ -152,6 +153,33 @@ describe('end to end: sf eca login client-credentials in the real sf, and its re
     } finally {
       creds.consumerSecret = secret;
     }
+  });
+
+  it('an auth file dated ahead of the clock keeps its old token: the prerun hook stops the command with AuthNotSavedError (exit 1), never a run on a renewal that was not saved', async () => {
+    // @salesforce/core keeps the newer of the file's values (its mtime) and a save's (the sf
+    // process's clock), so the renewal's save into a file dated an hour ahead is dropped
+    // the test before left the rotated secret stored: log in again with the one the org holds
+    expect((await login()).status).to.equal(0);
+    const authFile = join(sf.home, '.sfdx', `${RUN_AS}.json`);
+    const ahead = new Date(Date.now() + 3_600_000);
+    utimesSync(authFile, ahead, ahead);
+    try {
+      sim.expireSessions('dev');
+      sim.resetLog();
+      const q = await query();
+      expect(q.status, q.stdout + q.stderr).to.equal(1);
+      expect(q.json).to.include({ name: 'AuthNotSavedError' });
+      expect(q.json?.message).to.contain(authFile).and.contain(ahead.toISOString());
+      expect(q.json?.actions?.join('\n')).to.contain(`sf eca login client-credentials --instance-url ${sim.baseUrl} --client-id ${key} --alias svc`);
+      expect(tokenGrants(), 'the hook asked for a token once').to.equal(1);
+      expect(sim.requests.filter((r) => r.endpoint === 'rest:query'), 'the query never ran').to.deep.equal([]);
+    } finally {
+      const past = new Date(Date.now() - 60_000);
+      utimesSync(authFile, past, past);
+    }
+    // dated right again, the next command renews and runs
+    const again = await query();
+    expect(again.status, again.stdout + again.stderr).to.equal(0);
   });
 
   it('no secret or token in any output, the trace log or any file of the home but the encrypted auth file', () => {
