@@ -5,8 +5,9 @@
  * expired at once) the next command renews it through the plugin's prerun hook; a secret that no
  * longer works stops the command with ClientCredentialsRenewalError naming the one command that
  * renews the login; an auth file dated ahead of the clock, where core drops the renewal's save,
- * stops the command with AuthNotSavedError instead of running on the old token. Run at SF_LOG_LEVEL=trace with the log file on: no secret and no token in any
- * output, log or file of the CLI's home other than the CLI's encrypted auth file.
+ * stops the command with AuthNotSavedError instead of running on the old token. Run at
+ * SF_LOG_LEVEL=trace with the log file on: no secret and no token in any output, log or file of
+ * the CLI's home other than the CLI's encrypted auth file.
  */
 import { readFileSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -157,8 +158,8 @@ describe('end to end: sf eca login client-credentials in the real sf, and its re
 
   it('an auth file dated ahead of the clock keeps its old token: the prerun hook stops the command with AuthNotSavedError (exit 1), never a run on a renewal that was not saved', async () => {
     // @salesforce/core keeps the newer of the file's values (its mtime) and a save's (the sf
-    // process's clock), so the renewal's save into a file dated an hour ahead is dropped
-    // the test before left the rotated secret stored: log in again with the one the org holds
+    // process's clock), so the renewal's save into a file dated an hour ahead is dropped.
+    // The test before left the rotated secret stored: log in again with the one the org holds.
     expect((await login()).status).to.equal(0);
     const authFile = join(sf.home, '.sfdx', `${RUN_AS}.json`);
     const ahead = new Date(Date.now() + 3_600_000);
