@@ -1,9 +1,9 @@
 /**
  * The compile cache through the real sf (src/hooks/init.ts): an `sf eca` command keeps compiled
- * code in the CLI's cache folder and answers the same with it; another plugin's command and
- * NODE_DISABLE_COMPILE_CACHE=1 leave no cache.
+ * code in the CLI's cache folder and answers the same with it; another plugin's command,
+ * NODE_DISABLE_COMPILE_CACHE=1 and CI without the folder leave no cache.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { SfCli } from '../helpers/sfCli.js';
@@ -15,7 +15,7 @@ describe('end to end: the compile cache of sf eca commands', function () {
   this.timeout(180_000);
   const clis: SfCli[] = [];
   const cli = (env: NodeJS.ProcessEnv = {}): SfCli => {
-    const sf = SfCli.link({ NODE_COMPILE_CACHE: undefined, NODE_DISABLE_COMPILE_CACHE: undefined, ...env });
+    const sf = SfCli.link({ NODE_COMPILE_CACHE: undefined, NODE_DISABLE_COMPILE_CACHE: undefined, CI: undefined, CONTINUOUS_INTEGRATION: undefined, ...env });
     clis.push(sf);
     return sf;
   };
@@ -32,6 +32,15 @@ describe('end to end: the compile cache of sf eca commands', function () {
     const warm = await sf.run(['eca', 'list', '-o', 'no-such-org', '--json']);
     expect(cold.json?.name, cold.stdout + cold.stderr).to.be.a('string');
     expect([warm.status, warm.json?.name]).to.deep.equal([cold.status, cold.json?.name]);
+  });
+
+  it('in CI, is written only into a folder that is already there', async () => {
+    const sf = cli({ CI: 'true' });
+    await sf.run(['eca', 'list', '-o', 'no-such-org', '--json']);
+    expect(count(cacheOf(sf)), 'CI, no folder').to.equal(0);
+    mkdirSync(cacheOf(sf), { recursive: true });
+    await sf.run(['eca', 'list', '-o', 'no-such-org', '--json']);
+    expect(count(cacheOf(sf)), 'CI, the folder made').to.be.greaterThan(1);
   });
 
   it('is not written with NODE_DISABLE_COMPILE_CACHE=1', async () => {

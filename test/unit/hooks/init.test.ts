@@ -1,7 +1,7 @@
 /**
  * The init hook's compile cache: on for this plugin's commands only, in the CLI's own cache folder
  * unless NODE_COMPILE_CACHE names one, off with NODE_DISABLE_COMPILE_CACHE, and a no-op on a Node
- * without the API. The last test turns it on in a real Node process and looks for the cache.
+ * without the API, and in CI only where its folder exists. The last test turns it on in a real Node process and looks for the cache.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
-import { enableCompileCache, isOurCommand } from '../../../src/hooks/init.js';
+import { enableCompileCache, inCi, isOurCommand } from '../../../src/hooks/init.js';
 import { ROOT } from '../../helpers/paths.js';
 
 type Call = { dir: string | undefined };
@@ -45,6 +45,20 @@ describe('init hook: the module compile cache for sf eca commands', () => {
     expect(enableCompileCache('eca:list', '/c', {}, {})).to.equal(undefined);
   });
 
+  it('knows CI as is-in-ci does', () => {
+    for (const env of [{ CI: 'true' }, { CI: '1' }, { CI: '' }, { CONTINUOUS_INTEGRATION: 'yes' }]) expect(inCi(env), JSON.stringify(env)).to.equal(true);
+    for (const env of [{}, { CI: 'false' }, { CI: '0' }, { CONTINUOUS_INTEGRATION: 'false' }]) expect(inCi(env), JSON.stringify(env)).to.equal(false);
+  });
+
+  it('in CI, uses the cache only when its folder is already there (a fresh container would only pay for writing it)', () => {
+    const calls: Call[] = [];
+    const dir = join('/c', 'compile-cache');
+    expect(enableCompileCache('eca:list', '/c', { CI: 'true' }, fakeApi(calls), () => false)).to.equal(undefined);
+    expect(calls).to.deep.equal([]);
+    expect(enableCompileCache('eca:list', '/c', { CI: 'true' }, fakeApi(calls), (p) => p === dir)).to.equal(dir);
+    expect(calls).to.deep.equal([{ dir }]);
+  });
+
   it("lets NODE_COMPILE_CACHE choose the folder (Node's own setting)", () => {
     const calls: Call[] = [];
     expect(enableCompileCache('eca:report', '/c', { NODE_COMPILE_CACHE: '/elsewhere' }, fakeApi(calls))).to.equal('/from/env');
@@ -60,8 +74,7 @@ describe('init hook: the module compile cache for sf eca commands', () => {
 await hook.call({ config: { cacheDir: process.argv[1] } }, { id: process.argv[2] });
 await import(${JSON.stringify(pathToFileURL(join(ROOT, 'lib', 'domain', 'xml.js')).href)});`;
       const env = { ...process.env };
-      delete env.NODE_COMPILE_CACHE;
-      delete env.NODE_DISABLE_COMPILE_CACHE;
+      for (const key of ['NODE_COMPILE_CACHE', 'NODE_DISABLE_COMPILE_CACHE', 'CI', 'CONTINUOUS_INTEGRATION']) delete env[key];
       const other = spawnSync(process.execPath, ['--input-type=module', '-e', script, cacheDir, 'org:display'], { env, encoding: 'utf8' });
       expect(other.status, other.stderr).to.equal(0);
       expect(existsSync(join(cacheDir, 'compile-cache')), 'another command').to.equal(false);
