@@ -24,15 +24,32 @@ export function ecaTypesFor(apiVersion: number): string[] {
   return ECA_COMPONENTS.map((c) => c.type).filter((t) => (typeSpec(t)?.since ?? Number.POSITIVE_INFINITY) <= apiVersion);
 }
 
+/** The components that name a run-as user: an ECA's OAuth policies, a Connected App. */
+const RUN_AS_TYPES: ReadonlySet<string> = new Set(['ExtlClntAppOauthConfigurablePolicies', CONNECTED_APP.type]);
+
+/** The run-as usernames (client credentials flow) these components name. */
+function runAsUsernamesOf(components: readonly OrgComponent[]): string[] {
+  const names = components.map((c) =>
+    c.type === CONNECTED_APP.type ? (c.values.oauthConfig as { oauthClientCredentialUser?: unknown } | undefined)?.oauthClientCredentialUser : c.values.clientCredentialsFlowUser
+  );
+  return names.filter((u): u is string => typeof u === 'string');
+}
+
+/**
+ * `onRunAsUsers`: called, once the OAuth policies and Connected Apps are parsed and before the
+ * rest of the retrieve is, with every run-as username they name (orphan policies' included), so
+ * that the query of those users goes out while the other files are read.
+ */
 export async function readOrgApps(
   access: OrgAccess,
   apiVersion: number,
-  options: { connectedApps?: boolean; name?: string; settings?: boolean } = {}
+  options: { connectedApps?: boolean; name?: string; settings?: boolean; onRunAsUsers?: (usernames: string[]) => void } = {}
 ): Promise<OrgApps> {
   const members = ecaTypesFor(apiVersion).map((type) => ({ type, fullName: '*' }));
   if (options.connectedApps !== false) members.push({ type: CONNECTED_APP.type, fullName: options.name ?? '*' });
   if (options.settings) members.push({ type: 'Settings', fullName: 'ExternalClientApp' });
-  const all: OrgComponent[] = await access.retrieve(members);
+  const onRunAsUsers = options.onRunAsUsers;
+  const all: OrgComponent[] = await access.retrieve(members, {}, onRunAsUsers && { types: RUN_AS_TYPES, then: (early) => onRunAsUsers(runAsUsernamesOf(early)) });
   const settings = all.find((c) => c.type === 'ExternalClientAppSettings');
   const retrieved = all.filter((c) => c !== settings);
   const byKey = new Map(retrieved.map((c) => [`${c.type}:${c.fullName}`, c]));

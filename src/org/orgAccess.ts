@@ -28,7 +28,7 @@ import {
 } from './errors.js';
 import { SignalReceived, type SignalWatch, watchSignals } from './interrupts.js';
 import { retrieveZip } from './metadataRetrieve.js';
-import { packagePath, readRetrievedFiles } from './retrieveZip.js';
+import { packagePath, readRetrievedFiles, type RetrievedFile } from './retrieveZip.js';
 import { withTempDir } from './tempDirs.js';
 
 export { orgRequestError, DeployInProgressError, DeployInterruptedError, isDeployStop };
@@ -40,6 +40,12 @@ export type OrgComponent = Component & {
 };
 
 export type MemberRequest = { type: string; fullName: string };
+
+/**
+ * Components of these types are parsed first and handed to `then` before the rest of the retrieve
+ * is parsed: a request it starts (the run-as users' query) goes out while the others are read.
+ */
+export type RetrieveFirst = { types: ReadonlySet<string>; then: (components: OrgComponent[]) => void };
 
 export type ComponentFailure = {
   type: string;
@@ -140,18 +146,18 @@ export class OrgAccess {
    * Retrieves the components asked for (fullName may be "*") in one retrieve, and returns them
    * parsed, with the id, namespace and manageable state Salesforce reports for each.
    */
-  public async retrieve(members: readonly MemberRequest[], poll: PollOptions = {}): Promise<OrgComponent[]> {
+  public async retrieve(members: readonly MemberRequest[], poll: PollOptions = {}, first?: RetrieveFirst): Promise<OrgComponent[]> {
     try {
-      return await this.retrieveOnce(members, poll);
+      return await this.retrieveOnce(members, poll, first);
     } catch (e) {
       throw orgRequestError(e, 'The metadata retrieve', this.orgName);
     }
   }
 
-  private async retrieveOnce(members: readonly MemberRequest[], poll: PollOptions): Promise<OrgComponent[]> {
+  private async retrieveOnce(members: readonly MemberRequest[], poll: PollOptions, first?: RetrieveFirst): Promise<OrgComponent[]> {
     const { zip, fileProperties } = await retrieveZip(this.conn, this.apiVersion, members, poll);
     const props = new Map(fileProperties.map((p) => [packagePath(p.fileName), p]));
-    return readRetrievedFiles(zip).map((f) => {
+    const component = (f: RetrievedFile): OrgComponent => {
       const p = props.get(f.path);
       return {
         type: f.type,
@@ -161,7 +167,18 @@ export class OrgAccess {
         namespacePrefix: p?.namespacePrefix || undefined,
         manageableState: p?.manageableState || undefined,
       };
-    });
+    };
+    const files = await readRetrievedFiles(
+      zip,
+      first && {
+        types: first.types,
+        then: (early) => {
+          first.then(early.map(component));
+          return Promise.resolve();
+        },
+      }
+    );
+    return files.map(component);
   }
 
   /**

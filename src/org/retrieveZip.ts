@@ -135,27 +135,66 @@ export function packagePath(name: string): string {
   return name.replace(/^\.\//, '').replace(/^unpackaged\//, '');
 }
 
-function wanted(name: string): boolean {
-  const found = componentOfFile(name);
-  return (found !== undefined && found.format === 'mdapi') || SETTINGS.test(packagePath(name));
-}
+/** Which of a retrieve's files to read first, and what to do with them before the others are read. */
+export type ReadFirst = {
+  /** the types read first */
+  types: ReadonlySet<string>;
+  /**
+   * Called with those files (in the order the result gives them) before the other files are
+   * read; the others are read once the promise it returns settles, so a request it starts goes out
+   * while they are parsed.
+   */
+  then: (files: RetrievedFile[]) => Promise<void>;
+};
 
 /**
  * The ECA, Connected App and Settings files of a retrieve's zip, each parsed once (values only:
  * nothing reports a line of an org's file). Other files (package.xml) are skipped unread. Files are
  * grouped by folder in the order the folders first appear, as a walk of the archive's tree gives.
+ *
+ * With `first`, the files of its types are read before the others and handed to `first.then`; the
+ * result is the same, in the same order.
  */
-export function readRetrievedFiles(zip: Buffer): RetrievedFile[] {
+export async function readRetrievedFiles(zip: Buffer, first?: ReadFirst): Promise<RetrievedFile[]> {
+  // the files to read, in archive order, from the central directory alone (nothing is inflated)
+  const files = new Map<string, { index: number; rank: number; first: boolean }>();
   const folderRank = new Map<string, number>();
-  const read: Array<{ file: RetrievedFile; rank: number; index: number }> = [];
-  // one entry inflated and parsed at a time: only the parsed values stay in memory
-  for (const entry of zipEntries(zip, wanted)) {
+  const note = (name: string): false => {
+    const found = componentOfFile(name);
+    if ((found === undefined || found.format !== 'mdapi') && !SETTINGS.test(packagePath(name))) return false;
+    const folder = name.slice(0, Math.max(0, name.lastIndexOf('/')));
+    if (!folderRank.has(folder)) folderRank.set(folder, folderRank.size);
+    files.set(name, { index: files.size, rank: folderRank.get(folder) as number, first: first?.types.has(found?.kind.type ?? '') ?? false });
+    return false;
+  };
+  Array.from(zipEntries(zip, note));
+  const order = (read: Array<{ file: RetrievedFile; name: string }>): RetrievedFile[] => {
+    const at = (name: string): { index: number; rank: number } => files.get(name) as { index: number; rank: number };
+    return read.sort((a, b) => at(a.name).rank - at(b.name).rank || at(a.name).index - at(b.name).index).map((r) => r.file);
+  };
+  const early = first ? [...parsedFiles(zip, (name) => files.get(name)?.first === true)] : [];
+  if (first) await first.then(order([...early]));
+  const late: Array<{ file: RetrievedFile; name: string }> = [];
+  for (const file of parsedFiles(zip, (name) => files.get(name)?.first === false)) {
+    late.push(file);
+    // after the hand-over, the event loop gets a turn every few files: the request `then` started
+    // (its connection, its answer) goes on while the rest is parsed
+    if (first && late.length % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return order([...early, ...late]);
+}
+
+/** Files parsed between two turns of the event loop, after a hand-over (about 10 ms of work). */
+const YIELD_EVERY = 100;
+
+/** The files `accept` wants, each inflated and parsed in turn: only the parsed values stay in memory. */
+function* parsedFiles(zip: Buffer, accept: (name: string) => boolean): Generator<{ file: RetrievedFile; name: string }> {
+  for (const entry of zipEntries(zip, accept)) {
     const path = packagePath(entry.name);
     const found = componentOfFile(entry.name);
     const parsed = parseMetadataXml(entry.data.toString('utf8'), { positions: false });
-    const folder = entry.name.slice(0, Math.max(0, entry.name.lastIndexOf('/')));
-    if (!folderRank.has(folder)) folderRank.set(folder, folderRank.size);
-    read.push({
+    yield {
+      name: entry.name,
       file: {
         path,
         // a Settings file's root names its type (ExternalClientAppSettings)
@@ -163,9 +202,6 @@ export function readRetrievedFiles(zip: Buffer): RetrievedFile[] {
         fullName: found ? found.fullName : (SETTINGS.exec(path) as RegExpExecArray)[1],
         values: parsed.values,
       },
-      rank: folderRank.get(folder) as number,
-      index: read.length,
-    });
+    };
   }
-  return read.sort((a, b) => a.rank - b.rank || a.index - b.index).map((r) => r.file);
 }

@@ -79,7 +79,7 @@ describe('reading a retrieve zip', () => {
       'unpackaged/settings/ExternalClientApp.settings': settings,
       'unpackaged/externalClientApps/C.eca-meta.xml': header('C'),
     });
-    const files = readRetrievedFiles(zip);
+    const files = await readRetrievedFiles(zip);
     expect(files.map((f) => [f.path, f.type, f.fullName])).to.deep.equal([
       ['externalClientApps/A.eca', 'ExternalClientApplication', 'A'],
       ['externalClientApps/B.eca', 'ExternalClientApplication', 'B'],
@@ -88,6 +88,30 @@ describe('reading a retrieve zip', () => {
     ]);
     expect(files[0].values).to.deep.equal({ contactEmail: 'a@acme.example', distributionState: 'Local', isProtected: false, label: 'A' });
     expect(files[3].values.enableConsumerSecretApiAccess).to.equal(true);
+  });
+
+  it('reads the types asked for first, hands them over before parsing the rest, and gives the same result', async () => {
+    const policy = (app: string, user: string): string =>
+      serializeMetadataXml('ExtlClntAppOauthConfigurablePolicies', { externalClientApplication: app, label: `${app}_oauthPlcy`, clientCredentialsFlowUser: user });
+    const zip = await zipOf({
+      'unpackaged/externalClientApps/A.eca': header('A'),
+      'unpackaged/extlClntAppOauthPolicies/B_oauthPlcy.ecaOauthPlcy': policy('B', 'b@acme.example'),
+      'unpackaged/externalClientApps/B.eca': header('B'),
+      'unpackaged/extlClntAppOauthPolicies/A_oauthPlcy.ecaOauthPlcy': policy('A', 'a@acme.example'),
+      'unpackaged/connectedApps/Old.connectedApp': '<?xml version="1.0" encoding="UTF-8"?><ConnectedApp xmlns="http://soap.sforce.com/2006/04/metadata"><contactEmail>o@acme.example</contactEmail><label>Old</label></ConnectedApp>',
+    });
+    const seen: string[][] = [];
+    const files = await readRetrievedFiles(zip, {
+      types: new Set(['ExtlClntAppOauthConfigurablePolicies']),
+      then: async (early) => {
+        seen.push(early.map((f) => `${f.fullName}:${String(f.values.clientCredentialsFlowUser)}`));
+        await Promise.resolve();
+      },
+    });
+    // once, with the policies only, in the order of the result (folder by folder, archive order inside)
+    expect(seen).to.deep.equal([['B_oauthPlcy:b@acme.example', 'A_oauthPlcy:a@acme.example']]);
+    expect(files.map((f) => f.fullName)).to.deep.equal((await readRetrievedFiles(zip)).map((f) => f.fullName));
+    expect(files.map((f) => f.fullName)).to.deep.equal(['A', 'B', 'B_oauthPlcy', 'A_oauthPlcy', 'Old']);
   });
 
   it('asks for members as package.xml lists them: types by name, members sorted', () => {

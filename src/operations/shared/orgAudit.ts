@@ -100,12 +100,25 @@ export async function readOrgAudit(s: Session, name: string): Promise<OrgAudit> 
     readConnectedApplicationNames(s.access),
   ]);
   beside.catch(() => undefined);
-  const apps = await readOrgApps(s.access, s.version, { settings: true });
+  // the run-as users' query goes out as soon as the policies are parsed, while the rest is
+  let early: { names: Set<string>; facts: Promise<Map<string, RunAsFacts>> } | undefined;
+  const apps = await readOrgApps(s.access, s.version, {
+    settings: true,
+    onRunAsUsers: (names) => {
+      early = { names: new Set(names), facts: readRunAsUsers(s.access, names) };
+      early.facts.catch(() => undefined);
+    },
+  });
   const runAsNames = [
     ...apps.ecas.map((e) => e.parts.oauthPolicies?.values.clientCredentialsFlowUser),
     ...apps.connectedApps.map((c) => c.values.oauthConfig?.oauthClientCredentialUser),
   ].filter((u): u is string => typeof u === 'string');
-  const [runAs, [usage, ecaRecords, runtimeConnectedApps]] = await Promise.all([readRunAsUsers(s.access, runAsNames), beside]);
+  const asked = early;
+  const runAsRead = asked && runAsNames.every((n) => asked.names.has(n)) ? asked.facts : readRunAsUsers(s.access, runAsNames);
+  const [allRunAs, [usage, ecaRecords, runtimeConnectedApps]] = await Promise.all([runAsRead, beside]);
+  // only the users of the apps audited (an orphan policy's user was asked about too)
+  const audit = new Set(runAsNames.map((n) => n.toLowerCase()));
+  const runAs = new Map([...allRunAs].filter(([username]) => audit.has(username)));
   const installedEcas: InstalledEca[] = await readInstalledEcas(s.access, new Set(apps.ecas.map((e) => e.name)), ecaRecords);
   const secretAge = secretAgeFacts(ecaRecords);
   const settings = apps.settings ?? {};
