@@ -167,6 +167,7 @@ export async function readRetrievedFiles(zip: Buffer, first?: ReadFirst): Promis
     files.set(name, { index: files.size, rank: folderRank.get(folder) as number, first: first?.types.has(found?.kind.type ?? '') ?? false });
     return false;
   };
+  // zipEntries asks `note` about every entry and is given no entry to inflate: one walk of the directory
   Array.from(zipEntries(zip, note));
   const order = (read: Array<{ file: RetrievedFile; name: string }>): RetrievedFile[] => {
     const at = (name: string): { index: number; rank: number } => files.get(name) as { index: number; rank: number };
