@@ -168,16 +168,7 @@ export class OrgAccess {
         manageableState: p?.manageableState || undefined,
       };
     };
-    const files = await readRetrievedFiles(
-      zip,
-      first && {
-        types: first.types,
-        then: (early) => {
-          first.then(early.map(component));
-          return Promise.resolve();
-        },
-      }
-    );
+    const files = await readRetrievedFiles(zip, first && { types: first.types, then: (early) => first.then(early.map(component)) });
     return files.map(component);
   }
 

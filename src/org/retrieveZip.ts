@@ -141,10 +141,10 @@ export type ReadFirst = {
   types: ReadonlySet<string>;
   /**
    * Called with those files (in the order the result gives them) before the other files are
-   * read; the others are read once the promise it returns settles, so a request it starts goes out
-   * while they are parsed.
+   * read; the others are parsed with turns of the event loop, so a request it starts goes out
+   * while they are.
    */
-  then: (files: RetrievedFile[]) => Promise<void>;
+  then: (files: RetrievedFile[]) => void;
 };
 
 /**
@@ -174,7 +174,7 @@ export async function readRetrievedFiles(zip: Buffer, first?: ReadFirst): Promis
     return read.sort((a, b) => at(a.name).rank - at(b.name).rank || at(a.name).index - at(b.name).index).map((r) => r.file);
   };
   const early = first ? [...parsedFiles(zip, (name) => files.get(name)?.first === true)] : [];
-  if (first) await first.then(order([...early]));
+  first?.then(order([...early]));
   const late: Array<{ file: RetrievedFile; name: string }> = [];
   for (const file of parsedFiles(zip, (name) => files.get(name)?.first === false)) {
     late.push(file);
