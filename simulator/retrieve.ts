@@ -2,13 +2,13 @@
  * A Metadata API retrieve: the members asked for (or `*`), written in MDAPI layout with
  * the simulator's own XML writer, zipped with their package.xml, and the fileProperties Salesforce reports.
  */
-import JSZip from 'jszip';
 import { schemaFor } from './metadata/schema.js';
 import { writeMetadataXml } from './metadata/xml.js';
 import { valuesForRead } from './metadataView.js';
 import { buildManifest } from './packageXml.js';
 import { objects, text, texts, bool, type SoapObject } from './soap.js';
 import type { OrgState, StoredComponent } from './store.js';
+import { writeZip, type ZipFile } from './zipWriter.js';
 
 export type FileProperties = {
   createdById: string;
@@ -113,11 +113,12 @@ export async function runRetrieve(org: OrgState, req: RetrieveRequest): Promise<
   const manifestTypes = new Map<string, string[]>();
   for (const c of unique) manifestTypes.set(c.type, [...(manifestTypes.get(c.type) ?? []), c.fullName]);
   if (settingsFiles.length) manifestTypes.set('Settings', settingsFiles.map((f) => f.fullName));
-  const zip = new JSZip();
   const manifest = buildManifest(manifestTypes, req.apiVersion);
-  zip.file(`${prefix}package.xml`, manifest);
-  for (const c of unique) zip.file(prefix + c.fileName, fileContent(org, c, apiVersion));
-  for (const f of settingsFiles) zip.file(prefix + f.fileName, f.content);
+  const files: ZipFile[] = [
+    { name: `${prefix}package.xml`, content: manifest },
+    ...unique.map((c) => ({ name: prefix + c.fileName, content: fileContent(org, c, apiVersion) })),
+    ...settingsFiles.map((f) => ({ name: prefix + f.fileName, content: f.content })),
+  ];
   const now = new Date().toISOString();
   const admin = org.user(org.cliUsername);
   const packageProps: FileProperties = {
@@ -133,7 +134,7 @@ export async function runRetrieve(org: OrgState, req: RetrieveRequest): Promise<
     manageableState: 'unmanaged',
     type: 'Package',
   };
-  const buffer = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+  const buffer = await writeZip(files);
   return {
     zipFile: buffer.toString('base64'),
     fileProperties: [
